@@ -1,0 +1,28 @@
+from django.db import transaction
+
+from members.models import User
+from socialbysocial.markdown import render_markdown
+
+PROFILE_FIELDS = ("display_name", "organisation", "role_title", "location", "bio")
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    organisation: str,
+    role_title: str,
+    location: str,
+    bio: str,
+) -> User:
+    """Update a member's own profile; the bio is rendered to safe HTML here, once."""
+    user.display_name = display_name.strip()
+    user.organisation = organisation.strip()
+    user.role_title = role_title.strip()
+    user.location = location.strip()
+    user.bio = bio.strip()
+    user.bio_html = render_markdown(user.bio)
+    user.full_clean(exclude=["password", "username", "email"])
+    user.save(update_fields=[*PROFILE_FIELDS, "bio_html"])
+    return user

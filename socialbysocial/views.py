@@ -1,0 +1,34 @@
+"""Site-wide pages: home, health check and the feeds index."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from programmes.selectors import programme_list
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "home.html",
+        {
+            "programmes": programme_list()[:8],
+            # Later issues fill these; until then the page says so kindly.
+            "upcoming_events": [],
+            "latest_discussions": [],
+            "active_groups": [],
+        },
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answers without touching the database, cache or session: the performance floor."""
+    return HttpResponse(b"ok\n", content_type="text/plain")
+
+
+@require_GET
+def feeds(request: HttpRequest) -> HttpResponse:
+    return render(request, "feeds.html", {"feeds": []})
