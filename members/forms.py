@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.urls import reverse_lazy
@@ -8,9 +9,7 @@ from members.models import User
 
 
 def _terms_label() -> str:
-    return format_html(
-        'I accept the <a href="{}">Terms of Service</a>', reverse_lazy("terms")
-    )
+    return format_html('I accept the <a href="{}">Terms of Service</a>', reverse_lazy("terms"))
 
 
 class SignupForm(AllauthSignupForm):
@@ -24,6 +23,14 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
         self.fields["accept_terms"] = self.fields.pop("accept_terms")  # last, after passwords
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        self.fields["login"].widget.attrs["placeholder"] = ""
+        self.fields["remember"].label = "Keep me logged in on this device"
 
 
 class ProfileForm(forms.ModelForm):

@@ -46,9 +46,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 ENV = env("DJANGO_ENV") or ("test" if "pytest" in sys.modules else "development")
 if ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(
-        f"DJANGO_ENV must be development, test or production, not {ENV!r}."
-    )
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development, test or production, not {ENV!r}.")
 PRODUCTION = ENV == "production"
 DEVELOPMENT = ENV == "development"
 TESTING = ENV == "test"
@@ -204,7 +202,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_MIN_LENGTH = 2
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "moderator", "edit", "me", "new"]
-ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "members.forms.SignupForm", "login": "members.forms.LoginForm"}
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

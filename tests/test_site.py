@@ -70,7 +70,11 @@ def test_home_lists_programmes_and_says_kindly_what_is_empty(client):
 
 @pytest.mark.parametrize(
     ("url", "title"),
-    [("/terms/", "Terms of Service"), ("/about/", "About"), ("/report-an-issue/", "Report an Issue")],
+    [
+        ("/terms/", "Terms of Service"),
+        ("/about/", "About"),
+        ("/report-an-issue/", "Report an Issue"),
+    ],
 )
 def test_site_pages_exist_and_are_editable_flatpages(client, url, title):
     from django.contrib.flatpages.models import FlatPage

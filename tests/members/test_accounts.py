@@ -71,7 +71,11 @@ def test_password_change_and_reset_pages_work(client, mailoutbox):
     client.force_login(user)
     response = client.post(
         "/accounts/password/change/",
-        {"oldpassword": PASSWORD, "password1": "new-pass-phrase-42", "password2": "new-pass-phrase-42"},
+        {
+            "oldpassword": PASSWORD,
+            "password1": "new-pass-phrase-42",
+            "password2": "new-pass-phrase-42",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

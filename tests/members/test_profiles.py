@@ -52,7 +52,7 @@ def test_member_edits_own_profile_and_bio_is_sanitised(client):
             "organisation": "Talk About Local",
             "role_title": "Manager",
             "location": "Stoke",
-            "bio": '<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>'
+            "bio": "<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
             " [site](https://example.org)",
         },
     )

@@ -33,7 +33,12 @@ def test_seed_demo_names_the_seven_programmes():
 
     call_command("seed_demo")
     names = set(Programme.objects.values_list("name", flat=True))
-    assert {"Community Voices", "DC10plus", "Talk About Local", "RSA Connected Communities"} <= names
+    assert {
+        "Community Voices",
+        "DC10plus",
+        "Talk About Local",
+        "RSA Connected Communities",
+    } <= names
 
 
 def test_seed_demo_refuses_in_production(settings):

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("seed_demo creates accounts with known passwords: not in production.")
+            raise CommandError(
+                "seed_demo creates accounts with known passwords: not in production."
+            )
         with transaction.atomic():
             for index, name in enumerate(DEMO_MODULES, start=1):
                 self.stdout.write(f"[{index}/{len(DEMO_MODULES)}] {name}")
