@@ -58,6 +58,18 @@ def _requirements():
     }
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+    from django.db import connection
+
+    chromium = CHROMIUM if os.path.exists(CHROMIUM) else "not found"
+    redis_state = "reachable" if _redis_reachable() else "not used"
+    return [
+        f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']})",
+        f"redis: {redis_state}; chromium: {chromium}; CI: {IN_CI}",
+    ]
+
+
 def pytest_collection_modifyitems(config, items):
     requirements = _requirements()
     if IN_CI:
