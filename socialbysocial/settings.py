@@ -208,6 +208,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # allauth's rate limits are on by default; they count in the cache, so production needs Redis.
+TAGGIT_CASE_INSENSITIVE = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -276,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "members.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "flush-discussion-view-counts": {
+        "task": "discussions.tasks.flush_view_counts",
+        "schedule": 300.0,
     },
 }
 

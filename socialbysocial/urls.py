@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
+from discussions import views as discussion_views
 from socialbysocial import views
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("discussions/", include("discussions.urls")),
+    path("search/", discussion_views.search, name="search"),
     path("events/", include("events.urls")),
     path("groups/", include("groups.urls")),
     path("programmes/", include("programmes.urls")),

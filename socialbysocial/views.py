@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from discussions.selectors import discussion_list
 from programmes.selectors import programme_list
 
 
@@ -17,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programmes": programme_list()[:8],
             # Later issues fill these; until then the page says so kindly.
             "upcoming_events": [],
-            "latest_discussions": [],
+            "latest_discussions": discussion_list(user=request.user)[:6],
             "active_groups": [],
         },
     )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app with demo data has a ``demo`` module with ``seed(*, log)``; order matters.
-DEMO_MODULES = ["members.demo", "programmes.demo"]
+DEMO_MODULES = ["members.demo", "programmes.demo", "discussions.demo"]
 
 
 class Command(BaseCommand):
