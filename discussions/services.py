@@ -18,6 +18,11 @@ TAG_MAX_LENGTH = 50
 VIEW_PENDING_PREFIX = "discussion-views-pending:"
 
 
+def _text(value: str) -> str:
+    """Text as stored: browsers send CRLF line endings, the code writes LF; store LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _slug_for(title: str) -> str:
     return slugify(title)[:200].strip("-") or "discussion"
 
@@ -52,9 +57,9 @@ def discussion_create(
     now = timezone.now()
     discussion = Discussion(
         author=author,
-        title=title.strip(),
+        title=_text(title),
         slug=_slug_for(title),
-        body=body.strip(),
+        body=_text(body),
         last_activity_at=now,
     )
     discussion.body_html = render_markdown(discussion.body)
@@ -75,7 +80,7 @@ def discussion_edit(
 ) -> Discussion:
     """Change the opening post; the previous text is kept as a Revision for moderators."""
     discussion = _lock(discussion)
-    title, body = title.strip(), body.strip()
+    title, body = _text(title), _text(body)
     if (title, body) != (discussion.title, discussion.body):
         Revision.objects.create(
             discussion=discussion, title=discussion.title, body=discussion.body, edited_by=editor
@@ -157,7 +162,7 @@ def reply_create(
         discussion=locked,
         author=author,
         position=locked.reply_total + 1,
-        body=body.strip(),
+        body=_text(body),
         in_reply_to=_reply_target(locked, in_reply_to, "in_reply_to", "reply to"),
         quoted=_reply_target(locked, quoted, "quoted", "quote"),
     )
@@ -178,7 +183,7 @@ def reply_edit(*, reply: Reply, editor: AbstractBaseUser, body: str) -> Reply:
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.removed_at is not None:
         raise PermissionDenied("A removed reply cannot be edited.")
-    body = body.strip()
+    body = _text(body)
     if body != reply.body:
         Revision.objects.create(
             discussion_id=reply.discussion_id, reply=reply, body=reply.body, edited_by=editor
@@ -215,7 +220,7 @@ def report_create(
     already = Report.objects.filter(reporter=reporter, discussion=discussion, reply=reply)
     if already.exists():
         raise ValidationError("You have already reported this post. A moderator will look at it.")
-    report = Report(reporter=reporter, discussion=discussion, reply=reply, reason=reason.strip())
+    report = Report(reporter=reporter, discussion=discussion, reply=reply, reason=_text(reason))
     report.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():

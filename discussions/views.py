@@ -211,7 +211,7 @@ def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("This discussion is locked: no new replies can be added.")
     if request.method == "POST":
         form = ReplyForm(request.POST)
-        in_reply_to = None
+        in_reply_to = quoted = None
         if form.is_valid():
             targets = {}
             for field in ("in_reply_to", "quoted"):
@@ -227,14 +227,15 @@ def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
                 if target_pk and targets[field] is None:
                     form.add_error(None, "The reply you answered or quoted no longer exists.")
             in_reply_to = targets["in_reply_to"] or None
+            quoted = targets["quoted"] or None
         if form.is_valid():
             try:
                 reply = services.reply_create(
                     discussion=discussion,
                     author=request.user,
                     body=form.cleaned_data["body"],
-                    in_reply_to=targets["in_reply_to"] or None,
-                    quoted=targets["quoted"] or None,
+                    in_reply_to=in_reply_to,
+                    quoted=quoted,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)

@@ -28,8 +28,10 @@ class SignupForm(AllauthSignupForm):
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["login"].label = "Username or email"
-        self.fields["login"].widget.attrs["placeholder"] = ""
+        self.fields["login"].widget.attrs.update(placeholder="", autocomplete="username")
+        self.fields["password"].widget.attrs["placeholder"] = ""
         self.fields["remember"].label = "Keep me logged in on this device"
 
 

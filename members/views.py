@@ -19,7 +19,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/directory.html",
-        {"page_obj": page, "members": page.object_list, "query": query.strip()},
+        {
+            "page_obj": page,
+            "members": page.object_list,
+            "query": query.strip()[: selectors.SEARCH_MAX_LENGTH],
+        },
     )
 
 

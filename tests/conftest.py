@@ -65,7 +65,8 @@ def pytest_report_header(config):
     chromium = CHROMIUM if os.path.exists(CHROMIUM) else "not found"
     redis_state = "reachable" if _redis_reachable() else "not used"
     return [
-        f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']})",
+        f"database: {connection.vendor} (tests create their own test_ database from "
+        f"{settings.DATABASES['default']['NAME']})",
         f"redis: {redis_state}; chromium: {chromium}; CI: {IN_CI}",
     ]
 

@@ -99,3 +99,12 @@ def test_header_shows_log_in_for_visitors_and_profile_for_members(client, django
 
 def test_unknown_method_is_refused_not_crashed(client):
     assert client.delete("/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "url", ["/members/?q=%00", "/members/a%00b/", "/search/?q=a%00", "/discussions/?tag=%00"]
+)
+def test_nul_bytes_in_the_address_get_a_400_page_not_a_crash(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "could not be understood" in response.content.decode()

@@ -19,8 +19,7 @@ PAGES = {
         "content are removed, and the accounts behind them may be closed.</p>"
         "<h2>Your data</h2>"
         "<p>We keep your profile, posts and event bookings to run the network. We never sell "
-        "them. You can ask the site team to export or delete your account at any time.</p>"
-        "<p>Staff can change these terms in the site's administration pages.</p>",
+        "them. You can ask the site team to export or delete your account at any time.</p>",
     ),
     "/about/": (
         "About",
@@ -34,9 +33,9 @@ PAGES = {
         "Report an Issue",
         "<p>Seen something that breaks the Terms of Service, or a part of the site that does "
         "not work for you? Tell the site team.</p>"
-        "<p>For a post, use the <strong>Report</strong> link beside it so a moderator sees it "
-        "in context. For anything else, including accessibility problems, write to the site "
-        "team at the address in the footer of every email we send.</p>",
+        "<p>For a post, use the <strong>Report</strong> link beside it, so a moderator sees it "
+        "in context. For anything else, including accessibility problems, start a discussion "
+        "tagged <em>site feedback</em>: the site team reads every one.</p>",
     ),
 }
 

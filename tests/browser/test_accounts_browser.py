@@ -7,7 +7,10 @@ from playwright.sync_api import expect
 
 from members.models import User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _fill_signup(page, site):

@@ -100,3 +100,19 @@ def test_sign_up_is_rate_limited_per_ip_with_a_429_page(client, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/m/ip"}
     statuses = [client.post("/accounts/signup/", {}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_a_username_cannot_look_like_an_email_address(client):
+    data = {**SIGNUP, "username": "owen@example.org", "accept_terms": "on"}
+    response = client.post("/accounts/signup/", data)
+    assert "Usernames cannot contain “@”" in response.content.decode()
+    assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_the_rate_limit_page_is_inside_the_site_shell(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/m/ip"}
+    client.post("/accounts/signup/", {})
+    response = client.post("/accounts/signup/", {})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many attempts" in html and '<nav aria-label="Main">' in html
