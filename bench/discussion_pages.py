@@ -338,7 +338,8 @@ def main() -> int:
         return 0
 
     # Ctrl-C and SIGTERM both unwind through the finally blocks below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     workdir = Path(tempfile.mkdtemp(prefix="sbs-bench-"))
     env = os.environ.copy()
@@ -495,4 +496,7 @@ def report(results: list[Result], args, cache_name: str, seeded: dict) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("Interrupted (cleaned up).")

@@ -46,7 +46,27 @@ def discussion_list(*, user, tag_slug: str | None = None) -> QuerySet[Discussion
 
 def discussion_for_page(*, user, pk: int, include_removed: bool = False) -> Discussion | None:
     discussions = Discussion.objects.all() if include_removed else visible_discussions(user)
-    return discussions.select_related("author").prefetch_related("tags").filter(pk=pk).first()
+    # A lean row: the page needs these on every request. The body, author and tags are read
+    # only when the cached thread fragment has to be rendered again.
+    return (
+        discussions.only(
+            "title",
+            "slug",
+            "author_id",
+            "created",
+            "last_activity_at",
+            "edited_at",
+            "removed_at",
+            "reply_count",
+            "reply_total",
+            "view_count",
+            "version",
+            "pinned",
+            "locked",
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def page_count(discussion: Discussion) -> int:
@@ -152,6 +172,12 @@ def search(*, user, query: str) -> list[SearchResult]:
 
 
 def _search_postgres(visible: QuerySet[Discussion], query: str):
+    discussions, replies = search_querysets_postgres(visible, query)
+    return list(discussions), list(replies)
+
+
+def search_querysets_postgres(visible: QuerySet[Discussion], query: str):
+    """The two ranked queries; each is answered from its GIN index (see migration 0002)."""
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
@@ -175,7 +201,7 @@ def _search_postgres(visible: QuerySet[Discussion], query: str):
         .only("body", "position", "created", "discussion__title", "discussion__slug")
         .order_by("-rank")[:SEARCH_RESULTS_LIMIT]
     )
-    return list(discussions), list(replies)
+    return discussions, replies
 
 
 def _search_fallback(visible: QuerySet[Discussion], terms: list[str]):

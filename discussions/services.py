@@ -43,6 +43,7 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
 
 
 def _bump(discussion_id: int, **changes) -> None:
+    """Every change to a thread moves its version on: pages cached by version go out of use."""
     Discussion.objects.filter(pk=discussion_id).update(version=F("version") + 1, **changes)
 
 
@@ -94,13 +95,15 @@ def discussion_edit(
         _bump(discussion.pk)
     if tags is not None:
         discussion.tags.set(_clean_tags(tags))
+        _bump(discussion.pk)
     return discussion
 
 
 @transaction.atomic
 def discussion_remove(*, discussion: Discussion, moderator: AbstractBaseUser) -> None:
+    _bump(discussion.pk)
     Discussion.objects.filter(pk=discussion.pk, removed_at__isnull=True).update(
-        removed_at=timezone.now(), version=F("version") + 1
+        removed_at=timezone.now()
     )
     Report.objects.filter(discussion=discussion, reply__isnull=True, status="open").update(
         status=Report.Status.REMOVED, handled_by=moderator, handled_at=timezone.now()
@@ -263,12 +266,12 @@ def view_pending_key(discussion_id: int) -> str:
     return f"{VIEW_PENDING_PREFIX}{discussion_id}"
 
 
-def view_record(*, discussion: Discussion, visitor: str) -> bool:
+def view_record(*, discussion_id: int, visitor: str) -> bool:
     """Count a view if this visitor has not been counted today. Returns whether it counted."""
     day = timezone.localdate().isoformat()
-    if not cache.add(f"discussion-seen:{discussion.pk}:{visitor}:{day}", 1, timeout=90_000):
+    if not cache.add(f"discussion-seen:{discussion_id}:{visitor}:{day}", 1, timeout=90_000):
         return False
-    key = view_pending_key(discussion.pk)
+    key = view_pending_key(discussion_id)
     cache.add(key, 0, timeout=None)
     try:
         cache.incr(key)

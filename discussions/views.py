@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
@@ -28,7 +29,6 @@ from discussions.permissions import can_edit, can_moderate
 
 DISCUSSIONS_PER_PAGE = 25
 SEARCH_RESULTS_PER_PAGE = 20
-REPLIES_CACHE_SECONDS = 60 * 60
 
 
 # --- Fetch with permission ------------------------------------------------------------------
@@ -100,59 +100,88 @@ def index(request: HttpRequest, tag_slug: str | None = None) -> HttpResponse:
 # --- A discussion ----------------------------------------------------------------------------
 
 
-def _replies_block(discussion: Discussion, page: int) -> str:
-    """The replies of one page, rendered once per thread version and shared by everyone.
+# The thread (opening post, tags, pagination, replies) is rendered once per thread version
+# and page, and shared by everyone: it holds nothing personal. Controls only some people may use
+# are marked ``if-own``/``if-mod`` and revealed by a per-request style rule (the server checks
+# again on use). Anonymous visitors get the whole page from the cache.
+THREAD_CACHE_SECONDS = 15 * 60
+VIEWS_SLOT = "\u2063views\u2063"  # an invisible marker, replaced by the live count
+THREAD_SPLIT = "<!--thread-split-->"  # between the opening post and the replies
 
-    It holds nothing personal: controls only some people may use are marked ``if-own`` or
-    ``if-mod`` and revealed by a per-request style rule (the server checks again on use).
-    """
-    key = f"discussion-replies:{discussion.pk}:v{discussion.version}:p{page}"
+
+def _thread_html(discussion: Discussion, page: int, pages: int) -> str:
+    key = f"discussion-thread:{discussion.pk}:v{discussion.version}:p{page}"
     html = cache.get(key)
     if html is None:
         html = render_to_string(
-            "discussions/_replies.html",
+            "discussions/_thread.html",
             {
                 "discussion": discussion,
                 "replies": selectors.reply_page(discussion=discussion, page=page),
+                "page": page,
+                "pages": range(1, pages + 1),
+                "page_total": pages,
                 "thread_url": reverse("discussions:reply_create", kwargs={"pk": discussion.pk}),
                 # URL prefixes built once, not a {% url %} per reply.
                 "reply_prefix": reverse("discussions:reply", kwargs={"pk": 0})[:-2],
                 "member_prefix": reverse("members:directory"),
             },
         )
-        cache.set(key, html, REPLIES_CACHE_SECONDS)
+        cache.set(key, html, THREAD_CACHE_SECONDS)
     return html
+
+
+def _page_number(request: HttpRequest, pages: int) -> int:
+    try:
+        return min(max(1, int(request.GET.get("page", 1))), pages)
+    except ValueError:
+        return 1
+
+
+def _live_views(discussion_id: int, stored: int) -> int:
+    return stored + (cache.get(services.view_pending_key(discussion_id)) or 0)
 
 
 @require_GET
 def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    discussion = _discussion(request, pk)
+    discussion = _discussion(request, pk)  # one query; also the visibility check
     pages = selectors.page_count(discussion)
-    try:
-        page = min(max(1, int(request.GET.get("page", 1))), pages)
-    except ValueError:
-        page = 1
+    page = _page_number(request, pages)
     if slug != discussion.slug:
         url = discussion.get_absolute_url() + (f"?page={page}" if page > 1 else "")
         return redirect(url, permanent=True)
-    if discussion.author_id != request.user.pk or not request.user.is_authenticated:
-        services.view_record(discussion=discussion, visitor=_visitor(request))
-    views = discussion.view_count + (cache.get(services.view_pending_key(discussion.pk)) or 0)
-    return render(
+    if discussion.author_id is None or discussion.author_id != request.user.pk:
+        services.view_record(discussion_id=discussion.pk, visitor=_visitor(request))
+    views = str(_live_views(discussion.pk, discussion.view_count))
+
+    # Visitors who are not logged in all see the same page: cache it whole, by thread version.
+    anonymous = not request.user.is_authenticated and not len(messages.get_messages(request))
+    page_key = f"discussion-page:{pk}:v{discussion.version}:p{page}"
+    if anonymous and discussion.removed_at is None:
+        html = cache.get(page_key)
+        if html is not None:
+            return HttpResponse(html.replace(VIEWS_SLOT, views))
+
+    opening, replies = _thread_html(discussion, page, pages).split(THREAD_SPLIT, 1)
+    response = render(
         request,
         "discussions/detail.html",
         {
             "discussion": discussion,
-            "replies_html": _replies_block(discussion, page),
-            "page": page,
-            "pages": range(1, pages + 1),
-            "page_total": pages,
-            "views": views,
+            # Both halves come from our own template render: safe HTML.
+            "opening_html": mark_safe(opening),  # noqa: S308
+            "replies_html": mark_safe(replies),  # noqa: S308
+            "views": VIEWS_SLOT if anonymous else views,
             "is_moderator": can_moderate(request.user, discussion),
             "can_edit": can_edit(request.user, discussion),
-            "form": ReplyForm(),
         },
     )
+    if anonymous:
+        html = response.content.decode()
+        if discussion.removed_at is None:
+            cache.set(page_key, html, THREAD_CACHE_SECONDS)
+        response.content = html.replace(VIEWS_SLOT, views)
+    return response
 
 
 @require_GET

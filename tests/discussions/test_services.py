@@ -162,9 +162,9 @@ def test_removing_reported_content_closes_its_reports():
 
 def test_view_counts_once_per_visitor_per_day_and_flushes_to_the_database():
     discussion = make_discussion()
-    assert services.view_record(discussion=discussion, visitor="u1") is True
-    assert services.view_record(discussion=discussion, visitor="u1") is False
-    assert services.view_record(discussion=discussion, visitor="u2") is True
+    assert services.view_record(discussion_id=discussion.pk, visitor="u1") is True
+    assert services.view_record(discussion_id=discussion.pk, visitor="u1") is False
+    assert services.view_record(discussion_id=discussion.pk, visitor="u2") is True
     assert Discussion.objects.get().view_count == 0  # nothing written on a view
     assert services.view_counts_flush() == 2
     assert Discussion.objects.get().view_count == 2

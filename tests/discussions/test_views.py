@@ -314,3 +314,56 @@ def test_edit_and_delete_controls_are_revealed_only_to_their_owner(client):
     assert ".if-mod{display:inline}" not in html
     client.force_login(UserFactory(is_staff=True))
     assert ".if-mod{display:inline}" in _text(client.get(discussion.get_absolute_url()))
+
+
+HOSTILE = (
+    '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    '[click](javascript:alert(1)) <a href="data:text/html,<script>alert(1)</script>">d</a>'
+    ' <svg onload=alert(1)></svg> <iframe src="https://evil.example"></iframe>'
+)
+
+
+def test_hostile_markup_never_reaches_the_page(client):
+    author = UserFactory()
+    client.force_login(author)
+    client.post("/discussions/new/", {"title": "<script>alert(1)</script>", "body": HOSTILE})
+    discussion = Discussion.objects.get()
+    client.post(f"/discussions/{discussion.pk}/reply/", {"body": HOSTILE})
+    html = _text(client.get(discussion.get_absolute_url()))
+    main = html[html.index("<main") :]
+    for needle in ("<script", "onerror", "javascript:", "data:text", "<svg", "<iframe", "onload"):
+        assert needle not in main, needle
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in main  # the title, escaped
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("x" * 10_000, "Keep your search under 200 characters."),
+        ("?!... ---", "Type at least one word"),
+        ("", "Type one or more words to search for."),
+    ],
+)
+def test_bad_searches_get_a_400_that_says_what_is_wrong(client, query, message):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 400
+    assert message in _text(response)
+
+
+def test_search_finds_discussions_and_replies_and_links_to_the_reply(client):
+    author = UserFactory()
+    hit = make_discussion(author=author, title="Unconference in Stoke", body="Free entry")
+    reply = services.reply_create(
+        discussion=make_discussion(author=author, title="Other"),
+        author=author,
+        body="See you at the unconference!",
+    )
+    make_discussion(author=author, title="Nothing here", body="quiet")
+    html = _text(client.get("/search/", {"q": "unconference"}))
+    assert "2 results" in html
+    assert hit.get_absolute_url() in html
+    assert f"/discussions/replies/{reply.pk}/" in html
+    assert "<mark>unconference</mark>" in html
+    assert "Nothing here" not in html
+    # An empty form is a plain page, not an error.
+    assert client.get("/search/").status_code == 200
