@@ -21,6 +21,14 @@ class User(AbstractUser):
         help_text="A few lines about you and your work. Markdown is allowed.",
     )
     bio_html = models.TextField(blank=True, editable=False)
+    feed_token = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Secret in the member's private feed addresses (calendar, feeds).",
+    )
     terms_accepted_at = models.DateTimeField(
         null=True, blank=True, help_text="When the member accepted the Terms of Service."
     )

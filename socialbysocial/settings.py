@@ -260,7 +260,7 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "outbox"
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "members.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "event-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(minute=5),
     },
     "flush-discussion-view-counts": {
         "task": "discussions.tasks.flush_view_counts",
@@ -309,6 +313,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 

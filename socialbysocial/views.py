@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from discussions.selectors import discussion_list
+from events.selectors import upcoming_events
 from programmes.selectors import programme_list
 
 
@@ -16,8 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "programmes": programme_list()[:8],
-            # Later issues fill these; until then the page says so kindly.
-            "upcoming_events": [],
+            "upcoming_events": upcoming_events(user=request.user)[:5],
+            # The groups issue fills this; until then the page says so kindly.
             "latest_discussions": discussion_list(user=request.user)[:6],
             "active_groups": [],
         },

@@ -5,9 +5,10 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 # Each app with demo data has a ``demo`` module with ``seed(*, log)``; order matters.
-DEMO_MODULES = ["members.demo", "programmes.demo", "discussions.demo"]
+DEMO_MODULES = ["members.demo", "programmes.demo", "discussions.demo", "events.demo"]
 
 
 class Command(BaseCommand):
@@ -18,7 +19,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates accounts with known passwords: not in production."
             )
-        with transaction.atomic():
+        # Demo RSVPs and replies must not email anybody.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             for index, name in enumerate(DEMO_MODULES, start=1):
                 self.stdout.write(f"[{index}/{len(DEMO_MODULES)}] {name}")
                 import_module(name).seed(log=lambda msg: self.stdout.write(f"    {msg}"))

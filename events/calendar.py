@@ -1,0 +1,54 @@
+"""iCalendar files: one event, the site's upcoming events, or a member's own events."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import strip_tags
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from events.models import Event
+
+PRODID = "-//Social by Social//events//EN"
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.SITE_DOMAIN}{path}"
+
+
+def _location(event: Event) -> str:
+    parts = [event.venue_name, " ".join(event.venue_address.split()), event.online_url]
+    return ", ".join(part for part in parts if part)
+
+
+def vevent(event: Event) -> VEvent:
+    entry = VEvent()
+    entry.add("uid", f"{event.uid}@{settings.SITE_DOMAIN}")
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", event.starts_at)
+    entry.add("dtend", event.ends_at)
+    entry.add("summary", event.title)
+    entry.add("description", strip_tags(event.description_html).strip())
+    entry.add("location", _location(event))
+    entry.add("url", _absolute(event.get_absolute_url()))
+    entry.add("sequence", event.sequence)
+    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    entry.add("last-modified", event.updated)
+    return entry
+
+
+def calendar_bytes(events: Iterable[Event], *, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(vevent(event))
+    return calendar.to_ical()
+
+
+def event_ics(event: Event) -> bytes:
+    return calendar_bytes([event], name=event.title)
