@@ -5,7 +5,6 @@ rules."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-
 from django.db.models import Count, Q
 
 from events import selectors, services
@@ -16,7 +15,7 @@ from socialbysocial.markdown import render_markdown
 class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = "__all__"
+        exclude = ("slug", "queue_counter")
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")

@@ -31,7 +31,7 @@ def _change_form_data(client, event):
     response = client.get(f"/admin/events/event/{event.pk}/change/")
     form = response.context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
