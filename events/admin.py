@@ -15,7 +15,21 @@ from socialbysocial.markdown import render_markdown
 class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
-        exclude = ("slug", "queue_counter")
+        fields = (
+            "title",
+            "description",
+            "organisers",
+            "starts_at",
+            "ends_at",
+            "venue_name",
+            "venue_address",
+            "online_url",
+            "capacity",
+            "max_guests",
+            "rsvp_opens_at",
+            "rsvp_closes_at",
+            "waitlist_enabled",
+        )
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
