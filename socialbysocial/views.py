@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -33,4 +34,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def feeds(request: HttpRequest) -> HttpResponse:
-    return render(request, "feeds.html", {"feeds": []})
+    feeds = [
+        {
+            "title": "Upcoming events (iCalendar, for calendar apps)",
+            "url": reverse("events:site_calendar"),
+        }
+    ]
+    return render(request, "feeds.html", {"feeds": feeds})
