@@ -24,31 +24,37 @@ with the benchmark's environment and never in the measuring process.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
-PYTHON = VENV_BIN / "python"
-GUNICORN = VENV_BIN / "gunicorn"
+from _common import (
+    HOST,
+    PYTHON,
+    ROOT,
+    Visitor,
+    bench_env,
+    children_of,
+    create_database,
+    drop_database,
+    free_port,
+    percentile,
+    request,
+    start_gunicorn,
+    stop,
+    unwind_on_signals,
+    wait_healthy,
+)
 
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 DB_NAME = "sbs_bench"
-DATABASE_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{DB_NAME}"
 REDIS_URL = "redis://127.0.0.1:6379/14"
-HOST = "127.0.0.1"
 
 MEMBERS = 20
 REPLIES = 1000
@@ -127,28 +133,7 @@ def seed(out_file: str) -> None:
     )
 
 
-# --- Database, Redis, gunicorn ---------------------------------------------------------------
-
-
-def pg_admin(*statements: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres")
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-    finally:
-        conn.close()
-
-
-def create_database() -> None:
-    pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)", f"CREATE DATABASE {DB_NAME}")
-
-
-def drop_database() -> None:
-    pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+# --- Redis, CPU, logging in ------------------------------------------------------------------
 
 
 def flush_redis() -> None:
@@ -157,101 +142,12 @@ def flush_redis() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # Field 4 (ppid) comes after the command, which is in parentheses and may hold spaces.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry))
-    return found
-
-
 def cpu_ticks(pid: int) -> tuple[int, int]:
     """(utime + stime in clock ticks, start time) of a process, from /proc/<pid>/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     # After the ")": state is fields[0], so utime (field 14) is fields[11], stime fields[12],
     # starttime (field 22) fields[19].
     return int(fields[11]) + int(fields[12]), int(fields[19])
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()  # SIGTERM to the gunicorn master: graceful stop of the worker too
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
-
-
-# --- HTTP ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Visitor:
-    name: str
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    def header(self) -> dict[str, str]:
-        headers = {"User-Agent": "sbs-bench/1", "Accept": "text/html"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        return headers
-
-    def remember(self, response: http.client.HTTPResponse) -> None:
-        for raw in response.headers.get_all("Set-Cookie") or []:
-            for key, morsel in SimpleCookie(raw).items():
-                if morsel.value and morsel.get("max-age") != "0":
-                    self.cookies[key] = morsel.value
-                else:
-                    self.cookies.pop(key, None)
-
-
-def request(
-    port: int, visitor: Visitor, method: str, path: str, body: bytes | None = None, **headers
-) -> tuple[int, bytes, float, http.client.HTTPResponse]:
-    """One request on a fresh connection (gunicorn's sync worker closes after each response)."""
-    all_headers = visitor.header() | headers
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers=all_headers)
-        response = conn.getresponse()
-        data = response.read()
-    finally:
-        conn.close()
-    wall = time.perf_counter() - started
-    visitor.remember(response)
-    return response.status, data, wall, response
-
-
-def wait_healthy(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            status, _, _, _ = request(port, Visitor("probe"), "GET", "/healthz")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    tail = log.read_text()[-3000:]
-    raise RuntimeError(f"gunicorn did not answer /healthz in {timeout} s:\n{tail}")
 
 
 def log_in(port: int, visitor: Visitor, username: str) -> None:
@@ -295,8 +191,7 @@ class Result:
         return self.ticks * 1000 / CLK_TCK / self.count
 
     def wall_ms(self, q: float) -> float:
-        ordered = sorted(self.walls)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        return percentile(self.walls, q) * 1000
 
 
 def run_batch(port: int, worker: int, result: Result, n: int, marker: bytes | None) -> None:
@@ -337,23 +232,10 @@ def main() -> int:
         seed(args.seed_into)
         return 0
 
-    # Ctrl-C and SIGTERM both unwind through the finally blocks below.
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    unwind_on_signals()  # Ctrl-C and SIGTERM both unwind through the finally blocks below
 
     workdir = Path(tempfile.mkdtemp(prefix="sbs-bench-"))
-    env = os.environ.copy()
-    for name in ("REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "LOG_LEVEL"):
-        env.pop(name, None)
-    env |= {
-        "DATABASE_URL": DATABASE_URL,
-        "DJANGO_ENV": "development",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": HOST,
-        "VAR_DIR": str(workdir / "var"),  # development mode writes here; keep it out of var/
-        "LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = bench_env(DB_NAME, workdir / "var")
     if args.redis:
         env["REDIS_URL"] = REDIS_URL
     cache_name = f"Redis ({REDIS_URL})" if args.redis else "local memory, per worker"
@@ -361,7 +243,7 @@ def main() -> int:
     gunicorn = None
     try:
         print(f"Database {DB_NAME}: drop and create, migrate", flush=True)
-        create_database()
+        create_database(DB_NAME)
         if args.redis:
             flush_redis()
         subprocess.run(
@@ -377,24 +259,7 @@ def main() -> int:
 
         port = free_port()
         log = workdir / "gunicorn.log"
-        with log.open("w") as log_out:
-            gunicorn = subprocess.Popen(
-                [
-                    GUNICORN,
-                    "socialbysocial.wsgi",
-                    "--workers",
-                    "1",
-                    "--bind",
-                    f"{HOST}:{port}",
-                    "--timeout",
-                    "120",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log_out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches only us; we stop gunicorn ourselves
-            )
+        gunicorn = start_gunicorn(env, port, log, "--workers", "1")
         wait_healthy(port, gunicorn, log)
         workers = children_of(gunicorn.pid)
         if len(workers) != 1:
@@ -435,7 +300,7 @@ def main() -> int:
         if gunicorn is not None:
             stop(gunicorn)
         try:
-            drop_database()
+            drop_database(DB_NAME)
             if args.redis:
                 flush_redis()
         finally:

@@ -27,8 +27,15 @@ class Discussion(models.Model):
         on_delete=models.SET_NULL,
         related_name="discussions",
     )
-    # The groups issue adds ``group = ForeignKey("groups.Group", null=True)`` here; every read
-    # already goes through ``selectors.visible_discussions(user)``, which is where it will filter.
+    # In a group, the group's kind decides who may read it (``groups.visibility``); deleting a
+    # group deletes its discussions rather than making them public.
+    group = models.ForeignKey(
+        "groups.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="discussions",
+    )
     tags = TaggableManager(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(db_index=True)

@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from discussions.models import Discussion, Reply
+from groups.visibility import readable_content
 
 REPLIES_PER_PAGE = 50
 SEARCH_RESULTS_LIMIT = 100
@@ -16,14 +17,14 @@ SEARCH_CONFIG = "english"
 
 
 def visible_discussions(user) -> QuerySet[Discussion]:
-    """The one rule for which discussions a person may see (groups will narrow it)."""
-    return Discussion.objects.filter(removed_at__isnull=True)
+    """Discussions a person may see: not removed, and readable under the groups rule."""
+    return Discussion.objects.filter(readable_content(user), removed_at__isnull=True)
 
 
 def discussion_list(*, user, tag_slug: str | None = None) -> QuerySet[Discussion]:
     discussions = (
         visible_discussions(user)
-        .select_related("author")
+        .select_related("author", "group")
         .prefetch_related("tags")
         .only(
             "title",
@@ -36,6 +37,8 @@ def discussion_list(*, user, tag_slug: str | None = None) -> QuerySet[Discussion
             "locked",
             "author__username",
             "author__display_name",
+            "group__name",
+            "group__slug",
         )
         .order_by("-pinned", "-last_activity_at", "-pk")
     )
@@ -53,6 +56,7 @@ def discussion_for_page(*, user, pk: int, include_removed: bool = False) -> Disc
             "title",
             "slug",
             "author_id",
+            "group_id",
             "created",
             "last_activity_at",
             "edited_at",

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from discussions.models import Discussion, Reply, Report, Revision
+from groups.models import Group, Membership
+from groups.services import group_touch
 from socialbysocial.markdown import render_markdown
 
 MAX_TAGS = 8
@@ -53,10 +55,22 @@ def _lock(discussion: Discussion) -> Discussion:
 
 @transaction.atomic
 def discussion_create(
-    *, author: AbstractBaseUser, title: str, body: str, tags: Iterable[str] = ()
+    *,
+    author: AbstractBaseUser,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+    group: Group | None = None,
 ) -> Discussion:
+    """Start a discussion; in a group, only its active members may (and staff)."""
+    if group is not None and not author.is_staff:
+        if not Membership.objects.filter(
+            group=group, member=author, state=Membership.State.ACTIVE
+        ).exists():
+            raise PermissionDenied("Only members of the group can start discussions in it.")
     now = timezone.now()
     discussion = Discussion(
+        group=group,
         author=author,
         title=_text(title),
         slug=_slug_for(title),
@@ -67,6 +81,7 @@ def discussion_create(
     discussion.full_clean()
     discussion.save()
     discussion.tags.set(_clean_tags(tags))
+    group_touch(group_id=discussion.group_id)
     return discussion
 
 
@@ -178,6 +193,7 @@ def reply_create(
         reply_count=F("reply_count") + 1,
         last_activity_at=reply.created,
     )
+    group_touch(group_id=locked.group_id)
     return reply
 
 

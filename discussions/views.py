@@ -26,6 +26,8 @@ from discussions.forms import (
 )
 from discussions.models import Discussion, Reply
 from discussions.permissions import can_edit, can_moderate
+from groups.models import Group
+from groups.visibility import membership, visible_groups
 
 DISCUSSIONS_PER_PAGE = 25
 SEARCH_RESULTS_PER_PAGE = 20
@@ -193,19 +195,36 @@ def reply_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{url}#reply-{reply.pk}")
 
 
+def _posting_group(request: HttpRequest) -> Group | None:
+    """The group named by ``?group=<slug>``: it must be visible, and the poster a member."""
+    slug = request.GET.get("group")
+    if not slug:
+        return None
+    group = get_object_or_404(visible_groups(request.user), slug=slug)
+    member = membership(request.user, group)
+    if not (request.user.is_staff or (member and member.is_active)):
+        raise PermissionDenied("Join the group to start a discussion in it.")
+    return group
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
+    group = _posting_group(request)
     form = DiscussionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            discussion = services.discussion_create(author=request.user, **form.cleaned_data)
+            discussion = services.discussion_create(
+                author=request.user, group=group, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Your discussion has started.")
             return redirect(discussion)
-    return render(request, "discussions/form.html", {"form": form, "discussion": None})
+    return render(
+        request, "discussions/form.html", {"form": form, "discussion": None, "group": group}
+    )
 
 
 @login_required

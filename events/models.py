@@ -35,8 +35,10 @@ class Event(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The groups issue adds ``group = ForeignKey("groups.Group", null=True)``; every read goes
-    # through ``selectors.visible_events(user)``, which is where it will filter.
+    # In a group, the group's kind decides who may see the event (``groups.visibility``).
+    group = models.ForeignKey(
+        "groups.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
     venue_name = models.CharField(max_length=200, blank=True)

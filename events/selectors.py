@@ -7,13 +7,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.models import Event, Rsvp
+from groups import visibility
+from groups.visibility import readable_content
 
 GOING = Q(rsvps__state=Rsvp.State.GOING)
 
 
 def visible_events(user) -> QuerySet[Event]:
-    """The one rule for which events a person may see (groups will narrow it)."""
-    return Event.objects.all()
+    """Events a person may see, under the groups rule."""
+    return Event.objects.filter(readable_content(user))
 
 
 def with_seats(events: QuerySet[Event]) -> QuerySet[Event]:
@@ -37,7 +39,7 @@ def past_events(*, user) -> QuerySet[Event]:
 
 
 def event_for_page(*, user, pk: int) -> Event | None:
-    return with_seats(visible_events(user).filter(pk=pk)).first()
+    return with_seats(visible_events(user).filter(pk=pk).select_related("group")).first()
 
 
 def taken(event: Event) -> int:
@@ -91,9 +93,15 @@ def waitlist(event: Event) -> QuerySet[Rsvp]:
 
 
 def is_organiser(user, event: Event) -> bool:
+    """Staff, the event's organisers, and the organisers of the event's group."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or event.organisers.filter(pk=user.pk).exists()
+    if user.is_staff or event.organisers.filter(pk=user.pk).exists():
+        return True
+    if event.group_id is None:
+        return False
+    member = visibility.membership(user, event.group)
+    return visibility.is_organiser(user, event.group, member)
 
 
 def json_ld(event: Event, url: str) -> str:

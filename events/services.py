@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import MAX_GUESTS_LIMIT, Event, Rsvp, RsvpLog
+from groups.models import Membership
+from groups.services import group_touch
 from socialbysocial.markdown import render_markdown
 
 # Test-only switches for the negative control of the concurrency test: with LOCKING off the
@@ -300,9 +302,25 @@ def event_create(
     ends_at: datetime,
     capacity: int | None = None,
     organisers=(),
+    group=None,
     **details,
 ) -> Event:
-    event = Event(created_by=created_by, title=title.strip(), starts_at=starts_at, ends_at=ends_at)
+    """Publish an event; in a group, only the group's organisers may (and staff)."""
+    if group is not None and not created_by.is_staff:
+        if not Membership.objects.filter(
+            group=group,
+            member=created_by,
+            state=Membership.State.ACTIVE,
+            role=Membership.Role.ORGANISER,
+        ).exists():
+            raise PermissionDenied("Only the group's organisers can add events to it.")
+    event = Event(
+        created_by=created_by,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        group=group,
+    )
     for field, value in details.items():
         if field not in EVENT_FIELDS:
             raise TypeError(f"event_create() got an unexpected field {field!r}")
@@ -313,6 +331,8 @@ def event_create(
     _clean_event(event)
     event.save()
     event.organisers.set([created_by, *organisers])
+    if group is not None:
+        group_touch(group_id=group.pk)
     return event
 
 

@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,8 @@ from events import selectors, services
 from events.calendar import calendar_bytes, event_ics
 from events.forms import EventForm, RsvpForm
 from events.models import Event, Rsvp
+from groups import visibility
+from groups.models import Group
 from members import services as member_services
 from members.models import User
 
@@ -198,7 +201,7 @@ def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def site_calendar(request: HttpRequest) -> HttpResponse:
-    events = selectors.visible_events(None).filter(ends_at__gte=timezone.now())[:500]
+    events = selectors.visible_events(AnonymousUser()).filter(ends_at__gte=timezone.now())[:500]
     return _ics_response(calendar_bytes(events, name="Social by Social events"), "events.ics")
 
 
@@ -229,19 +232,31 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 # --- Organising ------------------------------------------------------------------------------
 
 
+def _event_group(request: HttpRequest) -> Group | None:
+    """The group named by ``?group=<slug>``: visible, and the person one of its organisers."""
+    slug = request.GET.get("group")
+    if not slug:
+        return None
+    group = get_object_or_404(visibility.visible_groups(request.user), slug=slug)
+    if not visibility.is_organiser(request.user, group, visibility.membership(request.user, group)):
+        raise PermissionDenied("Only the group's organisers can add events to it.")
+    return group
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
+    group = _event_group(request)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.event_create(created_by=request.user, **form.cleaned_data)
+            event = services.event_create(created_by=request.user, group=group, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, "Your event is published.")
             return redirect(event)
-    return render(request, "events/form.html", {"form": form, "event": None})
+    return render(request, "events/form.html", {"form": form, "event": None, "group": group})
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from discussions.selectors import discussion_list
 from events.selectors import upcoming_events
+from groups.selectors import group_directory
 from programmes.selectors import programme_list
 
 
@@ -19,9 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "programmes": programme_list()[:8],
             "upcoming_events": upcoming_events(user=request.user)[:5],
-            # The groups issue fills this; until then the page says so kindly.
             "latest_discussions": discussion_list(user=request.user)[:6],
-            "active_groups": [],
+            "active_groups": group_directory(user=request.user)[:6],
         },
     )
 
