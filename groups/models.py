@@ -90,7 +90,7 @@ class Membership(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["group", "created"]
+        ordering = ["created"]
         constraints = [
             models.UniqueConstraint(fields=["group", "member"], name="membership_once"),
             models.CheckConstraint(

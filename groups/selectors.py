@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from discussions.selectors import discussion_list, visible_discussions
+from discussions.selectors import visible_discussions
 from events.selectors import upcoming_events
 from groups.models import Group, Membership
 from groups.visibility import visible_groups
@@ -43,7 +43,13 @@ def pending(group: Group, state: str) -> QuerySet[Membership]:
 
 
 def group_discussions(*, user, group: Group):
-    return discussion_list(user=user).filter(group=group)
+    """The group's discussions for its page: titles and reply counts, most active first."""
+    return (
+        visible_discussions(user)
+        .filter(group=group)
+        .only("title", "slug", "reply_count", "pinned", "last_activity_at")
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
 
 
 def group_feed_items(*, user, group: Group, limit: int = 30):

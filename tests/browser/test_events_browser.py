@@ -83,13 +83,13 @@ def test_a_freed_place_goes_to_the_first_on_the_waitlist(
     _rsvp_box(page).get_by_role("button", name="RSVP: I'm going").click()
     expect(_status(page)).to_contain_text("You're going. We've emailed you the details.")
     expect(_rsvp_box(page).locator(".status-line")).to_contain_text("You're going")
-    expect(_bar_text(page)).to_have_text("1 of 1 places taken · full")
+    expect(_bar_text(page)).to_have_text("1 of 1 place taken · full")
     assert Rsvp.objects.get(event=event, member=a).state == Rsvp.State.GOING
 
     other = new_page()
     log_in(other, "grace", PASSWORD)
     other.goto(_url(site, event))
-    expect(_bar_text(other)).to_have_text("1 of 1 places taken · full")
+    expect(_bar_text(other)).to_have_text("1 of 1 place taken · full")
     _rsvp_box(other).get_by_role("button", name="Join the waitlist").click()
     expect(_status(other)).to_contain_text("The event is full, so you're on the waitlist.")
     expect(_rsvp_box(other)).to_contain_text("You're number 1 on the waitlist.")
@@ -107,7 +107,7 @@ def test_a_freed_place_goes_to_the_first_on_the_waitlist(
     other.reload()
     expect(_rsvp_box(other).locator(".status-line")).to_contain_text("You're going")
     expect(_rsvp_box(other)).not_to_contain_text("waitlist")
-    expect(_bar_text(other)).to_have_text("1 of 1 places taken · full")
+    expect(_bar_text(other)).to_have_text("1 of 1 place taken · full")
     expect(other.get_by_role("region", name="Who's going")).to_contain_text("Grace Okafor")
     expect(other.get_by_role("region", name="Who's going")).not_to_contain_text("Owen Price")
 
@@ -290,13 +290,6 @@ def test_member_brings_two_guests(page, site, people, log_in):
     assert (rsvp.state, rsvp.guests, rsvp.party) == (Rsvp.State.GOING, 2, 3)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "events/detail.html .status-line puts the full stop on its own line, "
-        "so people read 'You're going with 2 guests .'"
-    ),
-    strict=True,
-)
 def test_status_line_has_no_space_before_its_full_stop(page, site, people, log_in):
     event = make_event(capacity=5, max_guests=2)
     services.rsvp_create(event=event, member=people["owen"], guests=2)
@@ -343,7 +336,7 @@ def test_event_pages_have_no_axe_violations(
     if label == "upcoming events":
         page.goto(f"{site}/events/")
         expect(main.locator(".event-card")).to_have_count(2)
-        expect(main).to_contain_text("1 of 1 places taken")
+        expect(main).to_contain_text("1 of 1 place taken")
         expect(main).to_contain_text("0 going · no limit on places")
     elif label == "past events":
         page.goto(f"{site}/events/past/")

@@ -52,7 +52,7 @@ def test_rsvp_then_cancel_then_the_waitlisted_member_is_promoted(
         response = client.post(f"/events/{event.pk}/rsvp/", {"guests": "0", "note": "Step-free"})
     assert response.status_code == 302
     page = _text(client.get(event.get_absolute_url()))
-    assert "You're going" in page and "1 of 1 places taken" in page
+    assert "You're going" in page and "1 of 1 place taken" in page
 
     client.force_login(second)
     with django_capture_on_commit_callbacks(execute=True):
