@@ -57,6 +57,13 @@ def unwind_on_signals() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
+def shield_cleanup() -> None:
+    """Call first in the ``finally`` block: a second Ctrl-C (or SIGTERM) must not cut the
+    clean-up short and leave gunicorn running or the database behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 # --- Database --------------------------------------------------------------------------------
 
 

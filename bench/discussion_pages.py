@@ -47,6 +47,7 @@ from _common import (
     free_port,
     percentile,
     request,
+    shield_cleanup,
     start_gunicorn,
     stop,
     unwind_on_signals,
@@ -297,6 +298,7 @@ def main() -> int:
 
         report(results, args, cache_name, seeded)
     finally:
+        shield_cleanup()
         if gunicorn is not None:
             stop(gunicorn)
         try:

@@ -56,6 +56,7 @@ from _common import (
     free_port,
     percentile,
     request,
+    shield_cleanup,
     start_gunicorn,
     stop,
     unwind_on_signals,
@@ -151,7 +152,7 @@ def seed(out_file: str, members: int, capacity: int) -> None:
 
 def count(out_file: str, event_pk: int) -> None:
     setup_django()
-    from django.db.models import Count
+    from django.db.models import Count, Max, Min
 
     from events import services
     from events.models import Event, Rsvp, RsvpLog
@@ -159,10 +160,15 @@ def count(out_file: str, event_pk: int) -> None:
     event = Event.objects.get(pk=event_pk)
     seats = services.seats(event)
     rsvps = list(
-        Rsvp.objects.filter(event=event).order_by("pk").values_list("pk", "state", "queue_number")
+        Rsvp.objects.filter(event=event)
+        .order_by("pk")
+        .values_list("pk", "state", "queue_number", "member_id")
     )
-    going = [pk for pk, state, _ in rsvps if state == Rsvp.State.GOING]
-    waiting = [(pk, queue) for pk, state, queue in rsvps if state == Rsvp.State.WAITLISTED]
+    going = [pk for pk, state, _, _ in rsvps if state == Rsvp.State.GOING]
+    waiting = [(pk, queue) for pk, state, queue, _ in rsvps if state == Rsvp.State.WAITLISTED]
+    decided = RsvpLog.objects.filter(event=event).aggregate(
+        first=Min("created"), last=Max("created")
+    )
     log = dict(
         RsvpLog.objects.filter(event=event)
         .values("action")
@@ -173,8 +179,7 @@ def count(out_file: str, event_pk: int) -> None:
         json.dumps(
             {
                 "rsvps": len(rsvps),
-                "members": len({pk for pk, _, _ in rsvps}),
-                "states": dict(Counter(state for _, state, _ in rsvps)),
+                "members": len({member for _, _, _, member in rsvps}),
                 "going": len(going),
                 "waitlisted": len(waiting),
                 "taken": seats.taken,
@@ -186,6 +191,11 @@ def count(out_file: str, event_pk: int) -> None:
                 "places_first": not going or not waiting or max(going) < min(waiting)[0],
                 "queue_in_row_order": [q for _, q in waiting] == sorted(q for _, q in waiting),
                 "log": log,
+                # Decisions are logged inside the locked transaction: their span is how long
+                # the event row was the queue everybody waited in.
+                "decisions_span": (
+                    (decided["last"] - decided["first"]).total_seconds() if decided["first"] else 0
+                ),
             }
         )
     )
@@ -372,6 +382,7 @@ def main() -> int:
         counts = json.loads(count_file.read_text())
         report(outcomes, counts, args, email_name, log)
     finally:
+        shield_cleanup()
         if gunicorn is not None:
             stop(gunicorn)
         try:
@@ -449,6 +460,13 @@ def report(outcomes: list[Outcome], counts: dict, args, email_name: str, log: Pa
         f"queue in row order: {yes(counts['queue_in_row_order'])}"
     )
     print(f"{'decision log':<22} {', '.join(f'{k} {v}' for k, v in sorted(counts['log'].items()))}")
+    decisions = sum(counts["log"].values())
+    if decisions > 1:
+        span = counts["decisions_span"]
+        print(
+            f"{'decisions span':<22} {span:.2f} s from first to last logged decision, "
+            f"{span * 1000 / (decisions - 1):.1f} ms apart (one at a time, under the row lock)"
+        )
     if errors:
         problems = [
             line for line in log.read_text().splitlines() if "Error" in line or "Traceback" in line

@@ -141,7 +141,7 @@ def rsvp_create(*, event: Event, member: AbstractBaseUser, guests: int = 0, note
         return _change_guests(event, rsvp, guests, note, count)
     if rsvp is not None and rsvp.state == Rsvp.State.WAITLISTED:
         rsvp.guests, rsvp.note = guests, note
-        rsvp.full_clean(validate_constraints=False)
+        rsvp.full_clean(exclude=["event", "member"], validate_constraints=False)
         rsvp.save(update_fields=["guests", "note", "updated"])
         _log(event, RsvpLog.Action.GUESTS, f"Waiting with a party of {rsvp.party}", member=member)
         _promote(event, actor=member)
@@ -168,7 +168,7 @@ def rsvp_create(*, event: Event, member: AbstractBaseUser, guests: int = 0, note
             f"Sorry, this event is full: {_places(count.free)} left and no waitlist.",
             log_reason=f"Party of {party} did not fit: {_places(count.free)} free, no waitlist",
         )
-    rsvp.full_clean(validate_constraints=False)
+    rsvp.full_clean(exclude=["event", "member"], validate_constraints=False)
     rsvp.save()
     _log(event, action, reason, member=member, actor=member)
     _notify(rsvp.pk, kind)
@@ -184,7 +184,7 @@ def _change_guests(event: Event, rsvp: Rsvp, guests: int, note: str, count: Seat
             log_reason=f"Asked for {difference} more place(s); {_places(count.free)} free",
         )
     rsvp.guests, rsvp.note = guests, note
-    rsvp.full_clean(validate_constraints=False)
+    rsvp.full_clean(exclude=["event", "member"], validate_constraints=False)
     rsvp.save(update_fields=["guests", "note", "updated"])
     if difference:
         _log(event, RsvpLog.Action.GUESTS, f"Party is now {rsvp.party}", member=rsvp.member)
