@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
@@ -36,6 +37,8 @@ class ProgrammeRoleInline(admin.TabularInline):
 
 
 class ProgrammeAdminForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Programme
         fields = [
@@ -72,6 +75,7 @@ class ProgrammeAdminForm(forms.ModelForm):
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     form = ProgrammeAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "status", "geography", "approved_at", "suggested_by", "updated")
     list_filter = (
         ApprovedFilter,
@@ -135,6 +139,7 @@ class MergeForm(forms.Form):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "website", "leads", "funds")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("kind",)
     search_fields = ("name", "description", "website")
     prepopulated_fields = {"slug": ("name",)}

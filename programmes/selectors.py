@@ -283,7 +283,11 @@ def themed_discussions(programme: Programme, *, user, limit: int = 8) -> list[Di
     return list(
         visible_discussions(user)
         .filter(
-            pk__in=Discussion.tags.through.objects.filter(tag__name__in=names).values("object_id")
+            pk__in=Discussion.tags.through.objects.filter(
+                tag__name__in=names,
+                content_type__app_label="discussions",
+                content_type__model="discussion",
+            ).values("object_id")
         )
         .only("title", "slug", "reply_count", "last_activity_at")
         .order_by("-last_activity_at")[:limit]

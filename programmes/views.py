@@ -83,7 +83,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def export_json(request: HttpRequest) -> HttpResponse:
     filters, errors = _export_filters(request)
     if errors:
-        return JsonResponse({"errors": errors}, status=400)
+        return JsonResponse(
+            {"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     rows = selectors.export_rows(filters, base_url=request.build_absolute_uri("/")[:-1])
     return JsonResponse(
         {"count": len(rows), "filters": filters.active(), "programmes": rows},
