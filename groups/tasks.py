@@ -4,6 +4,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from groups.models import Group, Membership
 from members.models import User
@@ -88,7 +90,10 @@ def send_invitation(membership_id: int) -> None:
         {
             "membership": membership,
             "group": group,
-            "url": _absolute(group.get_absolute_url() + "#invitation"),
+            # Through the log-in page: a private group is a 404 to anyone not logged in.
+            "url": _absolute(
+                reverse("account_login") + "?" + urlencode({"next": group.get_absolute_url()})
+            ),
         },
         [membership.member.email],
     )

@@ -4,6 +4,7 @@ from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
 from discussions import views as discussion_views
+from programmes import views as programme_views
 from socialbysocial import views
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("groups/", include("groups.urls")),
     path("programmes/", include("programmes.urls")),
+    path("programmes.csv", programme_views.export_csv, name="programmes_csv"),
+    path("programmes.json", programme_views.export_json, name="programmes_json"),
     path("admin/", admin.site.urls),
 ]
 

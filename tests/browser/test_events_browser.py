@@ -79,7 +79,7 @@ def test_a_freed_place_goes_to_the_first_on_the_waitlist(
 
     log_in(page, "owen", PASSWORD)
     page.goto(_url(site, event))
-    expect(_bar_text(page)).to_have_text("0 of 1 places taken · 1 left")
+    expect(_bar_text(page)).to_have_text("0 of 1 place taken · 1 left")
     _rsvp_box(page).get_by_role("button", name="RSVP: I'm going").click()
     expect(_status(page)).to_contain_text("You're going. We've emailed you the details.")
     expect(_rsvp_box(page).locator(".status-line")).to_contain_text("You're going")

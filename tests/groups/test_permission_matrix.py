@@ -15,8 +15,10 @@ from discussions import services as discussion_services
 from groups import services as group_services
 from groups.models import Group, Membership
 from members import services as member_services
+from programmes import services as programme_services
 from tests.events.factories import make_event
 from tests.members.factories import UserFactory
+from tests.programmes.factories import make_org, make_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -183,12 +185,53 @@ def _cases(world):
             expect(404, 200, 200, 200, 200, 200),
         ),
     ]
-    programme = __import__("programmes.models", fromlist=["Programme"]).Programme.objects.create(
-        name="Matrix programme", slug="matrix-programme"
+    programme = make_programme("Matrix programme")
+    org = make_org("Matrix organisation")
+    claim = programme_services.programme_role_claim(
+        programme=programme, member=UserFactory(username="claimant"), role="Researcher"
     )
-    cases.append(
-        ("programmes:detail", None, "get", f"/programmes/{programme.slug}/", None, everyone(200))
-    )
+    p = f"/programmes/{programme.slug}"
+    cases += [
+        ("programmes:detail", None, "get", f"{p}/", None, everyone(200)),
+        ("programmes:map", None, "get", "/programmes/map/", None, everyone(200)),
+        (
+            "programmes:organisation",
+            None,
+            "get",
+            f"/programmes/organisations/{org.slug}/",
+            None,
+            everyone(200),
+        ),
+        ("programmes_csv", None, "get", "/programmes.csv", None, everyone(200)),
+        ("programmes_json", None, "get", "/programmes.json", None, everyone(200)),
+        ("programmes:suggest", None, "get", "/programmes/suggest/", None, signed_in(200)),
+        # Overlaps are for programme organisers (none of these people) and staff.
+        (
+            "programmes:overlaps",
+            None,
+            "get",
+            "/programmes/overlaps/",
+            None,
+            expect(302, 403, 403, 403, 403, 200),
+        ),
+        ("programmes:claim", None, "post", f"{p}/claim/", {"role": "Adviser"}, signed_in(302)),
+        (
+            "programmes:role_confirm",
+            None,
+            "post",
+            f"/programmes/roles/{claim.pk}/confirm/",
+            None,
+            expect(302, 403, 403, 403, 403, 302),
+        ),
+        (
+            "programmes:role_remove",
+            None,
+            "post",
+            f"/programmes/roles/{claim.pk}/remove/",
+            None,
+            expect(302, 403, 403, 403, 403, 302),
+        ),
+    ]
 
     for kind in KINDS:
         group = world["groups"][kind]

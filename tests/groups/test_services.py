@@ -94,7 +94,7 @@ def test_private_groups_are_joined_by_invitation_only(
     with django_capture_on_commit_callbacks(execute=True):
         services.group_invite(group=group, actor=organiser, member=guest)
     assert mailoutbox[0].to == ["guest@example.org"]
-    assert f"/groups/{group.slug}/#invitation" in mailoutbox[0].body
+    assert f"/accounts/login/?next=%2Fgroups%2F{group.slug}%2F" in mailoutbox[0].body
     with pytest.raises(ValidationError, match="already been invited"):
         services.group_invite(group=group, actor=organiser, member=guest)
     services.group_join(group=group, member=guest)  # accepting

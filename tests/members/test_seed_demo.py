@@ -16,7 +16,7 @@ def test_seed_demo_twice_changes_nothing(capsys):
     call_command("seed_demo")
     assert _row_counts() == first
     assert first["members.User"] >= 5
-    assert first["programmes.Programme"] == 7
+    assert first["programmes.Programme"] >= 7  # the seven named, plus a few for the map
     out = capsys.readouterr().out
     assert "nadia@example.org" in out and "demo-pass-2026" in out
 
