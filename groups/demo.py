@@ -86,5 +86,21 @@ def seed(*, log) -> None:
             capacity=12,
             group=group,
         )
+    _link_programmes()
     pending = Membership.objects.filter(state=Membership.State.REQUESTED).count()
     log(f"groups: {Group.objects.count()} in total, {pending} pending request(s)")
+
+
+def _link_programmes() -> None:
+    """Show the map of who does what: programmes linked to the demo groups and workshop."""
+    from events.models import Event
+    from programmes.models import Programme
+
+    reporters = Group.objects.filter(name="Social reporters").first()
+    for programme in Programme.objects.filter(name__in=["Community Voices", "Talk About Local"]):
+        if reporters:
+            programme.related_groups.add(reporters)
+    workshop = Event.objects.filter(title="Mapping workshop: who's doing what").first()
+    if workshop:
+        for programme in Programme.objects.filter(approved_at__isnull=False):
+            programme.related_events.add(workshop)

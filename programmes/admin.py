@@ -56,6 +56,8 @@ class ProgrammeAdminForm(forms.ModelForm):
             "status",
             "starts_on",
             "ends_on",
+            "related_groups",
+            "related_events",
         ]
 
     def clean_name(self):
@@ -88,12 +90,19 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ("name", "summary", "description", "lead_organisations__name")
     list_select_related = ("suggested_by",)
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("lead_organisations", "funders", "regions")
+    filter_horizontal = (
+        "lead_organisations",
+        "funders",
+        "regions",
+        "related_groups",
+        "related_events",
+    )
     readonly_fields = ("approved_at", "suggested_by", "suggestion_note", "created", "updated")
     fieldsets = (
         (None, {"fields": ("name", "slug", "summary", "description", "website", "audience")}),
         ("Who", {"fields": ("lead_organisations", "funders", "themes")}),
         ("Where and when", {"fields": ("geography", "regions", "status", "starts_on", "ends_on")}),
+        ("Related", {"fields": ("related_groups", "related_events")}),
         ("Listing", {"fields": readonly_fields}),
     )
     inlines = [ProgrammeRoleInline]

@@ -124,6 +124,12 @@ class Programme(models.Model):
     regions = models.ManyToManyField(
         Region, blank=True, related_name="programmes", help_text="Where it works, if not national."
     )
+    related_groups = models.ManyToManyField(
+        "groups.Group", blank=True, related_name="programmes", help_text="Groups about its work."
+    )
+    related_events = models.ManyToManyField(
+        "events.Event", blank=True, related_name="programmes", help_text="Events it takes part in."
+    )
     audience = models.CharField(
         max_length=200, blank=True, help_text="Who it is for, e.g. residents running local sites."
     )

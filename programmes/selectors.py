@@ -294,24 +294,27 @@ def themed_discussions(programme: Programme, *, user, limit: int = 8) -> list[Di
     )
 
 
-def related_groups(programme: Programme) -> list:
-    """Extension point for the groups issue: groups linked to this programme.
+def related_groups(programme: Programme, *, user) -> list:
+    """Groups linked to this programme that this person may see (one query)."""
+    from groups.visibility import visible_groups
 
-    When ``groups.Group`` exists, give it ``programmes = ManyToManyField("programmes.Programme",
-    blank=True, related_name="groups")`` and return
-    ``visible_groups(user).filter(programmes=programme)`` here (one query). Until then, none.
-    """
-    return []
+    return list(
+        visible_groups(user).filter(programmes=programme).only("name", "slug").order_by("name")
+    )
 
 
-def upcoming_events(programme: Programme) -> list:
-    """Extension point for the events issue: upcoming events linked to this programme.
+def upcoming_events(programme: Programme, *, user) -> list:
+    """Upcoming events linked to this programme that this person may see (one query)."""
+    from django.utils import timezone
 
-    When ``events.Event`` exists, give it ``programmes = ManyToManyField(...,
-    related_name="events")`` and return its upcoming, visible events ordered by start (one
-    query). Until then, none.
-    """
-    return []
+    from events.selectors import visible_events
+
+    return list(
+        visible_events(user)
+        .filter(programmes=programme, ends_at__gte=timezone.now())
+        .only("title", "slug", "starts_at")
+        .order_by("starts_at")[:10]
+    )
 
 
 # --- An organisation ---------------------------------------------------------------------------

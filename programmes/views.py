@@ -130,8 +130,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "claim_form": RoleClaimForm(),
             "similar": [{"match": m, "reason": m.reason()} for m in similar],
             "discussions": selectors.themed_discussions(programme, user=user),
-            "groups": selectors.related_groups(programme),
-            "events": selectors.upcoming_events(programme),
+            "groups": selectors.related_groups(programme, user=user),
+            "events": selectors.upcoming_events(programme, user=user),
             "member_prefix": reverse("members:directory"),
         },
     )
