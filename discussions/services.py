@@ -14,6 +14,8 @@ from discussions.models import Discussion, Reply, Report, Revision
 from groups.models import Group, Membership
 from groups.services import group_touch
 from socialbysocial.markdown import render_markdown
+from subscriptions import services as subscriptions
+from subscriptions.mentions import mentioned_members
 
 MAX_TAGS = 8
 TAG_MAX_LENGTH = 50
@@ -77,11 +79,13 @@ def discussion_create(
         body=_text(body),
         last_activity_at=now,
     )
-    discussion.body_html = render_markdown(discussion.body)
+    mentioned = mentioned_members(discussion.body)
+    discussion.body_html = render_markdown(discussion.body, mentions=mentioned)
     discussion.full_clean()
     discussion.save()
     discussion.tags.set(_clean_tags(tags))
     group_touch(group_id=discussion.group_id)
+    subscriptions.post_published(discussion=discussion, mentioned=mentioned)
     return discussion
 
 
@@ -103,11 +107,13 @@ def discussion_edit(
         )
         discussion.title, discussion.body = title, body
         discussion.slug = _slug_for(title)
-        discussion.body_html = render_markdown(body)
+        mentioned = mentioned_members(body)
+        discussion.body_html = render_markdown(body, mentions=mentioned)
         discussion.edited_at = timezone.now()
         discussion.full_clean()
         discussion.save(update_fields=["title", "slug", "body", "body_html", "edited_at"])
         _bump(discussion.pk)
+        subscriptions.post_edited(discussion=discussion, mentioned=mentioned)
     if tags is not None:
         discussion.tags.set(_clean_tags(tags))
         _bump(discussion.pk)
@@ -184,7 +190,8 @@ def reply_create(
         in_reply_to=_reply_target(locked, in_reply_to, "in_reply_to", "reply to"),
         quoted=_reply_target(locked, quoted, "quoted", "quote"),
     )
-    reply.body_html = render_markdown(reply.body)
+    mentioned = mentioned_members(reply.body)
+    reply.body_html = render_markdown(reply.body, mentions=mentioned)
     reply.full_clean()
     reply.save()
     _bump(
@@ -194,6 +201,7 @@ def reply_create(
         last_activity_at=reply.created,
     )
     group_touch(group_id=locked.group_id)
+    subscriptions.post_published(discussion=locked, reply=reply, mentioned=mentioned)
     return reply
 
 
@@ -208,11 +216,13 @@ def reply_edit(*, reply: Reply, editor: AbstractBaseUser, body: str) -> Reply:
             discussion_id=reply.discussion_id, reply=reply, body=reply.body, edited_by=editor
         )
         reply.body = body
-        reply.body_html = render_markdown(body)
+        mentioned = mentioned_members(body)
+        reply.body_html = render_markdown(body, mentions=mentioned)
         reply.edited_at = timezone.now()
         reply.full_clean()
         reply.save(update_fields=["body", "body_html", "edited_at"])
         _bump(reply.discussion_id)
+        subscriptions.post_edited(discussion=reply.discussion, reply=reply, mentioned=mentioned)
     return reply
 
 

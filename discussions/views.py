@@ -28,6 +28,7 @@ from discussions.models import Discussion, Reply
 from discussions.permissions import can_edit, can_moderate
 from groups.models import Group
 from groups.visibility import membership, visible_groups
+from subscriptions.services import is_following
 
 DISCUSSIONS_PER_PAGE = 25
 SEARCH_RESULTS_PER_PAGE = 20
@@ -92,11 +93,14 @@ def index(request: HttpRequest, tag_slug: str | None = None) -> HttpResponse:
             raise Http404("No such tag.")
     discussions = selectors.discussion_list(user=request.user, tag_slug=tag_slug)
     page = Paginator(discussions, DISCUSSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "discussions/index.html",
-        {"page_obj": page, "discussions": page.object_list, "tag": tag},
-    )
+    context = {"page_obj": page, "discussions": page.object_list, "tag": tag}
+    if tag is not None:
+        context |= {
+            "following": is_following(request.user, tag),
+            "follow_url": reverse("subscriptions:follow", args=["tag", tag.slug]),
+            "subscribe_url": reverse("subscriptions:subscribe", args=["tag", tag.slug]),
+        }
+    return render(request, "discussions/index.html", context)
 
 
 # --- A discussion ----------------------------------------------------------------------------
@@ -176,6 +180,9 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "views": VIEWS_SLOT if anonymous else views,
             "is_moderator": can_moderate(request.user, discussion),
             "can_edit": can_edit(request.user, discussion),
+            "following": is_following(request.user, discussion),
+            "follow_url": reverse("subscriptions:follow", args=["discussion", discussion.pk]),
+            "subscribe_url": reverse("subscriptions:subscribe", args=["discussion", discussion.pk]),
         },
     )
     if anonymous:

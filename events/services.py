@@ -19,6 +19,7 @@ from events.models import MAX_GUESTS_LIMIT, Event, Rsvp, RsvpLog
 from groups.models import Membership
 from groups.services import group_touch
 from socialbysocial.markdown import render_markdown
+from subscriptions import services as subscriptions
 
 # Test-only switches for the negative control of the concurrency test: with LOCKING off the
 # event row is not locked, and ``_after_recount`` can widen the race window. Never change them
@@ -333,6 +334,7 @@ def event_create(
     event.organisers.set([created_by, *organisers])
     if group is not None:
         group_touch(group_id=group.pk)
+    subscriptions.event_published(event=event)
     return event
 
 

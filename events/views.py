@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -46,7 +47,12 @@ def _listing(request: HttpRequest, events, *, past: bool) -> HttpResponse:
     return render(
         request,
         "events/index.html",
-        {"page_obj": page, "events": page.object_list, "past": past},
+        {
+            "page_obj": page,
+            "events": page.object_list,
+            "past": past,
+            "subscribe_url": reverse("subscriptions:subscribe_events"),
+        },
     )
 
 

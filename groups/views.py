@@ -14,6 +14,7 @@ from groups.forms import DirectoryForm, GroupForm, InviteForm, RoleForm
 from groups.models import Group, Membership
 from members import services as member_services
 from members.models import User
+from subscriptions.services import is_following
 
 GROUPS_PER_PAGE = 24
 
@@ -69,6 +70,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "members": selectors.members(group)[:200],
         "invite_form": InviteForm(),
         "roles": Membership.Role.choices,
+        "following": can_read and is_following(request.user, group),
+        "follow_url": reverse("subscriptions:follow", args=["group", group.slug]),
+        "subscribe_url": reverse("subscriptions:subscribe", args=["group", group.slug]),
     }
     if can_read and request.user.is_authenticated and not group.is_open:
         token = member_services.member_feed_token(user=request.user)

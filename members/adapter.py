@@ -21,6 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=False)
         if form.cleaned_data.get("accept_terms"):
             user.terms_accepted_at = timezone.now()
+        user.digest_frequency = form.cleaned_data.get("digest_frequency") or "off"
         if commit:
             user.save()
         return user

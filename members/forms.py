@@ -5,7 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
 
-from members.models import User
+from members.models import DigestFrequency, User
 
 
 def _terms_label() -> str:
@@ -17,6 +17,14 @@ class SignupForm(AllauthSignupForm):
         required=True,
         label=lazy(_terms_label, str)(),
         error_messages={"required": "Please accept the Terms of Service to join."},
+    )
+
+    digest_frequency = forms.ChoiceField(
+        label="Email digest of what's new in what you follow",
+        choices=DigestFrequency.choices,
+        initial=DigestFrequency.OFF,
+        required=False,
+        help_text="You can change this at any time.",
     )
 
     def __init__(self, *args, **kwargs):

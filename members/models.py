@@ -6,6 +6,18 @@ from django.urls import reverse
 BIO_MAX_LENGTH = 2000
 
 
+class Delivery(models.TextChoices):
+    EMAIL = "email", "Email me at once"
+    DIGEST = "digest", "Include in my digest"
+    OFF = "off", "Off"
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", "No digest"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
 class User(AbstractUser):
     """A member. Profile fields live on the user row: one row to read per member shown."""
 
@@ -29,6 +41,26 @@ class User(AbstractUser):
         editable=False,
         help_text="Secret in the member's private feed addresses (calendar, feeds).",
     )
+    notify_followed = models.CharField(
+        "replies in discussions I follow",
+        max_length=6,
+        choices=Delivery.choices,
+        default=Delivery.DIGEST,
+    )
+    notify_mentions = models.CharField(
+        "when someone @mentions me", max_length=6, choices=Delivery.choices, default=Delivery.EMAIL
+    )
+    notify_replies = models.CharField(
+        "replies to my posts", max_length=6, choices=Delivery.choices, default=Delivery.EMAIL
+    )
+    digest_frequency = models.CharField(
+        "email digest",
+        max_length=6,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.OFF,
+        db_index=True,
+    )
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
     terms_accepted_at = models.DateTimeField(
         null=True, blank=True, help_text="When the member accepted the Terms of Service."
     )

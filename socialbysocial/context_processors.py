@@ -18,6 +18,8 @@ SHELL_URLS = {
     "terms": "terms",
     "about": "about",
     "search": "search",
+    "notifications": "subscriptions:notifications",
+    "preferences": "subscriptions:preferences",
 }
 
 

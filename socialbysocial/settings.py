@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "events",
     "groups",
     "programmes",
+    "subscriptions",
 ]
 SITE_ID = 1
 
@@ -257,7 +258,7 @@ if PRODUCTION:
 else:
     # Console and a file outbox under var/outbox/, where a developer can read every message.
     EMAIL_BACKEND = env("EMAIL_BACKEND", "socialbysocial.mail.DevelopmentEmailBackend")
-    EMAIL_FILE_PATH = VAR_DIR / "outbox"
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "outbox"))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -272,12 +273,30 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An unacknowledged task (its worker died) goes back to the queue after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "members.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "daily-digest": {
+        "task": "subscriptions.tasks.digest_run",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["daily"],
+    },
+    "weekly-digest": {
+        "task": "subscriptions.tasks.digest_run",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        "args": ["weekly"],
+    },
+    "deliver-pending-emails": {
+        "task": "subscriptions.tasks.deliver_pending_emails",
+        "schedule": 300.0,
     },
     "event-reminders": {
         "task": "events.tasks.send_event_reminders",
@@ -319,3 +338,5 @@ LOGGING = {
 
 # --- The product ----------------------------------------------------------------------------
 MEMBERS_PER_PAGE = 24
+# Tests only: seconds a digest batch waits before writing, to kill a worker mid-batch.
+DIGEST_TEST_DELAY = float(env("DIGEST_TEST_DELAY", "0"))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("programmes.csv", programme_views.export_csv, name="programmes_csv"),
     path("programmes.json", programme_views.export_json, name="programmes_json"),
+    path("", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -16,6 +16,8 @@ from groups import services as group_services
 from groups.models import Group, Membership
 from members import services as member_services
 from programmes import services as programme_services
+from subscriptions.models import EmailSubscription, Notification
+from subscriptions.tokens import confirm_token, unsubscribe_token
 from tests.events.factories import make_event
 from tests.members.factories import UserFactory
 from tests.programmes.factories import make_org, make_programme
@@ -231,6 +233,60 @@ def _cases(world):
             None,
             expect(302, 403, 403, 403, 403, 302),
         ),
+    ]
+
+    member = world["people"]["member"]
+    subscription = EmailSubscription.objects.create(email="reader@example.org", kind="events")
+    notification = Notification.objects.create(
+        recipient=member,
+        kind="mention",
+        discussion=world["discussions"]["closed"],
+        delivery="email",
+    )
+    cases += [
+        ("subscriptions:notifications", None, "get", "/notifications/", None, signed_in(200)),
+        (
+            "subscriptions:notifications_read",
+            None,
+            "post",
+            "/notifications/read/",
+            None,
+            signed_in(302),
+        ),
+        (
+            "subscriptions:notification_open",
+            None,
+            "get",
+            f"/notifications/{notification.pk}/",
+            None,
+            expect(302, 404, 302, 404, 404, 404),  # only its recipient
+        ),
+        (
+            "subscriptions:preferences",
+            None,
+            "get",
+            "/members/me/notifications/",
+            None,
+            signed_in(200),
+        ),
+        ("subscriptions:subscribe_events", None, "get", "/subscribe/events/", None, everyone(200)),
+        (
+            "subscriptions:confirm",
+            None,
+            "get",
+            f"/subscribe/confirm/{confirm_token(subscription.pk)}/",
+            None,
+            everyone(200),
+        ),
+        (
+            "subscriptions:unsubscribe",
+            None,
+            "get",
+            f"/unsubscribe/{unsubscribe_token(member_id=member.pk)}/",
+            None,
+            everyone(200),
+        ),
+        ("subscriptions:follow", None, "post", "/follow/tag/zebra-tag/", None, signed_in(302)),
     ]
 
     for kind in KINDS:
@@ -456,6 +512,39 @@ def _cases(world):
                 f"{g}/members/{world['target'][kind]}/remove/",
                 None,
                 group_admin(kind),
+            ),
+            # Following needs read access; posts by email are for public content only.
+            (
+                "subscriptions:follow",
+                kind,
+                "post",
+                f"/follow/discussion/{d.pk}/",
+                None,
+                login_then_readers(kind, 302),
+            ),
+            (
+                "subscriptions:follow",
+                kind,
+                "post",
+                f"/follow/group/{group.slug}/",
+                None,
+                expect(302, hidden or 302, 302, 302, 302, 302),
+            ),
+            (
+                "subscriptions:subscribe",
+                kind,
+                "get",
+                f"/subscribe/discussion/{d.pk}/",
+                None,
+                everyone(200 if kind == "open" else 404),
+            ),
+            (
+                "subscriptions:subscribe",
+                kind,
+                "get",
+                f"/subscribe/group/{group.slug}/",
+                None,
+                everyone(200 if kind == "open" else 404),
             ),
             (
                 "groups:feed",
