@@ -38,6 +38,7 @@ MEMBERS = [
         "role_title": "Programme manager",
         "location": "Stoke-on-Trent",
         "bio": "Helping residents run hyperlocal websites. Ask me about unconferences.",
+        "digest_frequency": "daily",
     },
     {
         "username": "grace",
@@ -47,6 +48,7 @@ MEMBERS = [
         "role_title": "Community Voices coordinator",
         "location": "Manchester",
         "bio": "Training community reporters and sharing what works.",
+        "digest_frequency": "weekly",
     },
     {
         "username": "felix",
