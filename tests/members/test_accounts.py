@@ -116,3 +116,11 @@ def test_the_rate_limit_page_is_inside_the_site_shell(client, settings):
     assert response.status_code == 429
     html = response.content.decode()
     assert "Too many attempts" in html and '<nav aria-label="Main">' in html
+
+
+def test_sign_up_asks_about_the_digest_and_defaults_to_none(client):
+    client.post("/accounts/signup/", {**SIGNUP, "accept_terms": "on"})
+    assert User.objects.get(username="newbie").digest_frequency == "off"
+    other = {**SIGNUP, "email": "b@example.org", "username": "bee", "accept_terms": "on"}
+    client.post("/accounts/signup/", {**other, "digest_frequency": "weekly"})
+    assert User.objects.get(username="bee").digest_frequency == "weekly"
