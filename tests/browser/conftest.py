@@ -6,10 +6,26 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def site(live_server, page):
+def site(live_server, page, csp_violations):
     """The live server's base URL, with the page's timeouts kept short."""
     page.set_default_timeout(10_000)
     return live_server.url
+
+
+@pytest.fixture
+def csp_violations(context):
+    """Every browser test runs under the site's Content-Security-Policy and fails on a
+    violation (reported by Chromium on the console of any page in the test's context)."""
+    seen: list[str] = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            seen.append(message.text)
+
+    context.on("console", watch)
+    context.on("page", lambda new_page: None)
+    yield seen
+    assert not seen, "CSP violations:\n" + "\n".join(seen)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ pytestmark = [
 
 def _fill_signup(page, site):
     page.goto(f"{site}/accounts/signup/")
-    page.get_by_label("Email").fill("priya@example.org")
+    page.get_by_label("Email", exact=True).fill("priya@example.org")
     page.get_by_label("Username").fill("priya")
     page.get_by_label("Password", exact=True).fill("walk-the-canal-2026")
     page.get_by_label("Password (again)").fill("walk-the-canal-2026")
