@@ -19,6 +19,7 @@ from events.models import MAX_GUESTS_LIMIT, Event, Rsvp, RsvpLog
 from groups.models import Membership
 from groups.services import group_touch
 from socialbysocial.markdown import render_markdown
+from socialbysocial.queue import enqueue
 from subscriptions import services as subscriptions
 
 # Test-only switches for the negative control of the concurrency test: with LOCKING off the
@@ -98,7 +99,7 @@ def _log(event, action, reason, *, member=None, actor=None) -> None:
 def _notify(rsvp_id: int, kind: str) -> None:
     from events.tasks import send_rsvp_email
 
-    transaction.on_commit(lambda: send_rsvp_email.delay(rsvp_id, kind))
+    enqueue(send_rsvp_email, rsvp_id, kind)
 
 
 def _places(n: int) -> str:

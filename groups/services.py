@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from groups.models import COLOURS, Group, Membership
 from socialbysocial.markdown import render_markdown
+from socialbysocial.queue import enqueue
 
 Role, State = Membership.Role, Membership.State
 RESERVED_SLUGS = {"new"}  # taken by /groups/new/
@@ -19,8 +20,7 @@ RESERVED_SLUGS = {"new"}  # taken by /groups/new/
 def _notify(task_name: str, *args) -> None:
     from groups import tasks
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(*args))
+    enqueue(getattr(tasks, task_name), *args)
 
 
 def _lock(group: Group) -> Group:

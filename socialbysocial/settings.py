@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "socialbysocial",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",
@@ -169,10 +170,12 @@ if REDIS_URL and TESTING:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Like Django's RedisCache, but a Redis outage makes it an empty cache, not a 500.
+            "BACKEND": "socialbysocial.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sbs",
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -275,6 +278,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up quickly when the broker is down; the task is then kept in PendingTask.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # An unacknowledged task (its worker died) goes back to the queue after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
@@ -295,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "subscriptions.tasks.digest_run",
         "schedule": crontab(hour=7, minute=30, day_of_week=1),
         "args": ["weekly"],
+    },
+    "retry-pending-tasks": {
+        "task": "socialbysocial.tasks.retry_pending_tasks",
+        "schedule": 60.0,
     },
     "deliver-pending-emails": {
         "task": "subscriptions.tasks.deliver_pending_emails",

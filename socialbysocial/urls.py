@@ -32,5 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "socialbysocial.views.server_error"
+
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME

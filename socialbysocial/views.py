@@ -1,4 +1,6 @@
-"""Site-wide pages: home, health check and the feeds index."""
+"""Site-wide pages: home, health check, the feeds index and the error handler."""
+
+import sys
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -41,3 +43,23 @@ def feeds(request: HttpRequest) -> HttpResponse:
         }
     ]
     return render(request, "feeds.html", {"feeds": feeds})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A database outage gets a friendly 503 (rendered without touching the database);
+    anything else gets the 500 page."""
+    from django.db import DatabaseError
+    from django.template.loader import render_to_string
+
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and _database_unreachable(error):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def _database_unreachable(error: Exception) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, InterfaceError | OperationalError)

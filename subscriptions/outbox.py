@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from socialbysocial.queue import enqueue
 from subscriptions.models import OutgoingEmail
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -46,7 +46,8 @@ def outbox_queue_many(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
 def _deliver_after_commit(ids: list[int]) -> None:
     from subscriptions.tasks import deliver_emails
 
-    transaction.on_commit(lambda: deliver_emails.delay(ids))
+    # If the broker is down the rows simply wait: deliver-pending-emails sends them later.
+    enqueue(deliver_emails, ids)
 
 
 def outbox_deliver(*, email_id: int) -> bool:

@@ -71,7 +71,7 @@ def test_production_uses_secure_cookies_hsts_and_manifest_static_files():
         "31536000",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "False",
-        "django.core.cache.backends.redis.RedisCache",
+        "socialbysocial.cache.ResilientRedisCache",
         "mandatory",
     ]
 

@@ -112,7 +112,9 @@ def test_json_ld_describes_the_event_and_its_places(client):
     event = make_event(capacity=30, online_url="https://meet.example.org/x")
     services.rsvp_create(event=event, member=UserFactory())
     html = _text(client.get(event.get_absolute_url()))
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    block = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(
+        1
+    )
     data = json.loads(block)
     assert data["@type"] == "Event"
     assert data["startDate"] == event.starts_at.isoformat()
@@ -126,7 +128,9 @@ def test_json_ld_describes_the_event_and_its_places(client):
 def test_json_ld_cannot_be_broken_out_of(client):
     event = make_event(title="</script><script>alert(1)</script>")
     html = _text(client.get(event.get_absolute_url()))
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    block = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(
+        1
+    )
     assert json.loads(block)["name"] == "</script><script>alert(1)</script>"
     assert "<script>alert(1)" not in html
 
