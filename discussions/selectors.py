@@ -4,9 +4,10 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from taggit.models import Tag
 
 from discussions.models import Discussion, Reply
 from groups.visibility import readable_content
@@ -71,6 +72,97 @@ def discussion_for_page(*, user, pk: int, include_removed: bool = False) -> Disc
         .filter(pk=pk)
         .first()
     )
+
+
+# --- Feeds -------------------------------------------------------------------------------------
+
+FEED_ITEMS = 30
+FEED_REPLIES = 50
+
+
+def _feed_scope(*, user, tag_slug: str | None = None, group=None) -> QuerySet[Discussion]:
+    discussions = visible_discussions(user)
+    if tag_slug:
+        discussions = discussions.filter(tags__slug=tag_slug)
+    if group is not None:
+        discussions = discussions.filter(group=group)
+    return discussions
+
+
+def feed_discussions(
+    *, user, tag_slug: str | None = None, group=None, limit: int = FEED_ITEMS
+) -> QuerySet[Discussion]:
+    """The newest discussions ``user`` may read, with their stored HTML (one query)."""
+    return (
+        _feed_scope(user=user, tag_slug=tag_slug, group=group)
+        .select_related("author")
+        .only(
+            "title",
+            "slug",
+            "body_html",
+            "created",
+            "edited_at",
+            "author__username",
+            "author__display_name",
+        )
+        .order_by("-created", "-pk")[:limit]
+    )
+
+
+def feed_discussions_freshness(*, user, tag_slug: str | None = None, group=None):
+    """(version key, latest change) of what ``feed_discussions`` shows, in one aggregate.
+
+    A new discussion moves the newest ``created``; an edit moves ``edited_at``; a removal, a
+    group changing kind or a reader joining or leaving a group changes the count.
+    """
+    agg = _feed_scope(user=user, tag_slug=tag_slug, group=group).aggregate(
+        count=Count("pk"), created=Max("created"), edited=Max("edited_at")
+    )
+    latest = max((t for t in (agg["created"], agg["edited"]) if t), default=None)
+    return (agg["count"], agg["created"], agg["edited"]), latest
+
+
+def feed_tags(*, user, limit: int = 40) -> QuerySet[Tag]:
+    """The tags most used on discussions ``user`` may read, by name (one query)."""
+    return (
+        Tag.objects.filter(discussion__in=visible_discussions(user))
+        .annotate(uses=Count("discussion"))
+        .order_by("-uses", "name")[:limit]
+    )
+
+
+def feed_discussion(*, user, pk: int) -> Discussion | None:
+    """A discussion for its replies feed, with when its replies last changed (one query)."""
+    return (
+        visible_discussions(user)
+        .filter(pk=pk)
+        .only("title", "slug", "version", "last_activity_at", "edited_at")
+        .annotate(
+            replies_edited=Max("replies__edited_at"), replies_removed=Max("replies__removed_at")
+        )
+        .first()
+    )
+
+
+def feed_replies(*, discussion: Discussion, limit: int = FEED_REPLIES) -> list[Reply]:
+    """The newest replies shown in a discussion, newest first (one query)."""
+    replies = list(
+        Reply.objects.filter(discussion=discussion, removed_at__isnull=True)
+        .select_related("author")
+        .only(
+            "position",
+            "body_html",
+            "created",
+            "edited_at",
+            "discussion_id",
+            "author__username",
+            "author__display_name",
+        )
+        .order_by("-position")[:limit]
+    )
+    for reply in replies:
+        reply.discussion = discussion  # already loaded: no query per reply
+    return replies
 
 
 def page_count(discussion: Discussion) -> int:

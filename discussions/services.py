@@ -27,8 +27,13 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+# /discussions/<id>/<slug>/ must not be mistaken for /discussions/<id>/<action>/.
+RESERVED_SLUGS = frozenset({"reply", "edit", "moderate", "history", "report", "feed"})
+
+
 def _slug_for(title: str) -> str:
-    return slugify(title)[:200].strip("-") or "discussion"
+    slug = slugify(title)[:200].strip("-") or "discussion"
+    return f"{slug}-discussion" if slug in RESERVED_SLUGS else slug
 
 
 def _clean_tags(tags: Iterable[str]) -> list[str]:

@@ -28,6 +28,7 @@ from discussions.models import Discussion, Reply
 from discussions.permissions import can_edit, can_moderate
 from groups.models import Group
 from groups.visibility import membership, visible_groups
+from members import services as member_services
 from subscriptions.services import is_following
 
 DISCUSSIONS_PER_PAGE = 25
@@ -69,6 +70,20 @@ def _reply_in(discussion: Discussion, raw: str | None) -> Reply | None:
     except ValueError:
         raise Http404("No such reply.") from None
     return get_object_or_404(Reply.objects.select_related("author"), pk=pk, discussion=discussion)
+
+
+def _feed_url(request: HttpRequest, discussion: Discussion) -> str | None:
+    """The replies feed to advertise: the public one if a visitor could read the discussion,
+    otherwise the member's own private address (their feed secret is in it)."""
+    if discussion.removed_at is not None:
+        return None
+    kwargs = {"pk": discussion.pk}
+    if not request.user.is_authenticated or discussion.group_id is None:
+        return reverse("discussions:discussion_feed", kwargs=kwargs)  # visible, so public
+    if Group.objects.filter(pk=discussion.group_id, kind=Group.Kind.OPEN).exists():
+        return reverse("discussions:discussion_feed", kwargs=kwargs)
+    kwargs["token"] = member_services.member_feed_token(user=request.user)
+    return reverse("private_discussion_feed", kwargs=kwargs)
 
 
 def _visitor(request: HttpRequest) -> str:
@@ -180,6 +195,7 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "views": VIEWS_SLOT if anonymous else views,
             "is_moderator": can_moderate(request.user, discussion),
             "can_edit": can_edit(request.user, discussion),
+            "feed_url": _feed_url(request, discussion),
             "following": is_following(request.user, discussion),
             "follow_url": reverse("subscriptions:follow", args=["discussion", discussion.pk]),
             "subscribe_url": reverse("subscriptions:subscribe", args=["discussion", discussion.pk]),

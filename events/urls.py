@@ -1,11 +1,13 @@
 from django.urls import path
 
 from events import views
+from events.feeds import UpcomingEventsFeed
 
 app_name = "events"
 urlpatterns = [
     path("", views.index, name="index"),
     path("past/", views.past, name="past"),
+    path("feed/", UpcomingEventsFeed(), name="feed"),
     path("new/", views.create, name="create"),
     path("calendar.ics", views.site_calendar, name="site_calendar"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),

@@ -52,15 +52,5 @@ def group_discussions(*, user, group: Group):
     )
 
 
-def group_feed_items(*, user, group: Group, limit: int = 30):
-    """The newest discussions of a group with their HTML, for its feed (one query)."""
-    return (
-        visible_discussions(user)
-        .filter(group=group)
-        .select_related("author")
-        .order_by("-created", "-pk")[:limit]
-    )
-
-
 def group_events(*, user, group: Group):
     return upcoming_events(user=user).filter(group=group, starts_at__gte=timezone.now())

@@ -47,7 +47,7 @@ def clean_themes(themes: Iterable[str]) -> list[str]:
 
 
 # Programme pages live at /programmes/<slug>/: these slugs are the directory's own pages.
-RESERVED_SLUGS = frozenset({"map", "overlaps", "suggest", "organisations", "roles", "new"})
+RESERVED_SLUGS = frozenset({"map", "overlaps", "suggest", "organisations", "roles", "new", "feed"})
 
 
 def _unique_slug(model, name: str, *, exclude_pk: int | None = None) -> str:

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from programmes import views
+from programmes.feeds import ProgrammesFeed
 
 app_name = "programmes"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("feed/", ProgrammesFeed(), name="feed"),
     path("map/", views.programme_map, name="map"),
     path("overlaps/", views.overlaps, name="overlaps"),
     path("suggest/", views.suggest, name="suggest"),

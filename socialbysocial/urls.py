@@ -4,6 +4,7 @@ from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
 from discussions import views as discussion_views
+from discussions.feeds import DiscussionRepliesFeed, LatestDiscussionsFeed
 from programmes import views as programme_views
 from socialbysocial import views
 
@@ -11,6 +12,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("feeds/", views.feeds, name="feeds"),
+    # A member's private feeds: what they may read, closed and private groups included.
+    path(
+        "feeds/private/<str:token>/discussions/",
+        LatestDiscussionsFeed(),
+        name="private_discussions_feed",
+    ),
+    path(
+        "feeds/private/<str:token>/discussions/<int:pk>/",
+        DiscussionRepliesFeed(),
+        name="private_discussion_feed",
+    ),
     path("terms/", flatpage_views.flatpage, {"url": "/terms/"}, name="terms"),
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
     path(

@@ -2,15 +2,18 @@
 
 import sys
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from discussions.selectors import discussion_list
+from discussions.selectors import discussion_list, feed_tags
 from events.selectors import upcoming_events
+from groups.models import Group
 from groups.selectors import group_directory
+from members.services import member_feed_token
 from programmes.selectors import programme_list
 
 
@@ -36,13 +39,28 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def feeds(request: HttpRequest) -> HttpResponse:
+    """Every public feed, and a logged-in member's private address."""
+    visitor = AnonymousUser()  # public feeds show what a visitor may see, whoever asks
     feeds = [
+        {"title": "Latest discussions", "url": reverse("discussions:feed")},
+        {"title": "Upcoming events", "url": reverse("events:feed")},
+        {"title": "National programmes", "url": reverse("programmes:feed")},
         {
             "title": "Upcoming events (iCalendar, for calendar apps)",
             "url": reverse("events:site_calendar"),
-        }
+        },
     ]
-    return render(request, "feeds.html", {"feeds": feeds})
+    context = {
+        "feeds": feeds,
+        "groups": group_directory(user=visitor, sort="name").filter(kind=Group.Kind.OPEN),
+        "tags": feed_tags(user=visitor),
+    }
+    if request.user.is_authenticated:
+        token = member_feed_token(user=request.user)
+        context["private_feed_url"] = request.build_absolute_uri(
+            reverse("private_discussions_feed", kwargs={"token": token})
+        )
+    return render(request, "feeds.html", context)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -22,14 +22,22 @@ def members():
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/accounts/signup/", "/accounts/login/", "/members/", "/members/nadia/", "/terms/"],
+    [
+        "/",
+        "/accounts/signup/",
+        "/accounts/login/",
+        "/members/",
+        "/members/nadia/",
+        "/terms/",
+        "/feeds/",
+    ],
 )
 def test_pages_have_no_axe_violations_for_visitors(page, site, members, assert_accessible, path):
     page.goto(f"{site}{path}")
     assert_accessible(page, path)
 
 
-@pytest.mark.parametrize("path", ["/", "/members/viewer/", "/members/me/edit/"])
+@pytest.mark.parametrize("path", ["/", "/members/viewer/", "/members/me/edit/", "/feeds/"])
 def test_pages_have_no_axe_violations_for_members(
     page, site, members, log_in, assert_accessible, path
 ):

@@ -168,6 +168,29 @@ def _cases(world):
         ("members:detail", None, "get", f"/members/{organiser}/", None, everyone(200)),
         ("discussions:index", None, "get", "/discussions/", None, everyone(200)),
         ("discussions:tag", None, "get", "/discussions/tags/zebra-tag/", None, everyone(200)),
+        # Public feeds show what a visitor may read, whoever asks.
+        ("discussions:feed", None, "get", "/discussions/feed/", None, everyone(200)),
+        (
+            "discussions:tag_feed",
+            None,
+            "get",
+            "/discussions/tags/zebra-tag/feed/",
+            None,
+            everyone(200),
+        ),
+        ("events:feed", None, "get", "/events/feed/", None, everyone(200)),
+        ("programmes:feed", None, "get", "/programmes/feed/", None, everyone(200)),
+        (
+            "private_discussions_feed",
+            None,
+            "get",
+            {
+                role: f"/feeds/private/{token}/discussions/"
+                for role, token in world["tokens"].items()
+            },
+            None,
+            expect(404, 200, 200, 200, 200, 200),
+        ),
         ("events:index", None, "get", "/events/", None, everyone(200)),
         ("events:past", None, "get", "/events/past/", None, everyone(200)),
         ("events:site_calendar", None, "get", "/events/calendar.ics", None, everyone(200)),
@@ -386,6 +409,25 @@ def _cases(world):
                 f"/discussions/replies/{r.pk}/report/",
                 None,
                 login_then_readers(kind, 200),
+            ),
+            (
+                "discussions:discussion_feed",
+                kind,
+                "get",
+                f"/discussions/{d.pk}/feed/",
+                None,
+                everyone(200) if kind == "open" else everyone(404),
+            ),
+            (
+                "private_discussion_feed",
+                kind,
+                "get",
+                {
+                    role: f"/feeds/private/{token}/discussions/{d.pk}/"
+                    for role, token in world["tokens"].items()
+                },
+                None,
+                readers(kind, 200, anonymous=404),
             ),
             # Events in the group
             ("events:detail", kind, "get", e.get_absolute_url(), None, readers(kind, 200)),
