@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,23 @@ from subscriptions.mentions import mentioned_members
 MAX_TAGS = 8
 TAG_MAX_LENGTH = 50
 VIEW_PENDING_PREFIX = "discussion-views-pending:"
+
+
+def _check_links(author, html: str) -> None:
+    """A first-day member may put only a few links in a post (spam often starts with links)."""
+    from socialbysocial.limits import is_new_member
+
+    if author is None or not is_new_member(author):
+        return
+    links = html.count("<a href=") - html.count('<a href="/members/')
+    if links > settings.NEW_MEMBER_MAX_LINKS:
+        raise ValidationError(
+            {
+                "body": f"On their first day, members can put at most "
+                f"{settings.NEW_MEMBER_MAX_LINKS} links in a post. Please remove some, or post "
+                "them tomorrow."
+            }
+        )
 
 
 def _text(value: str) -> str:
@@ -86,6 +104,7 @@ def discussion_create(
     )
     mentioned = mentioned_members(discussion.body)
     discussion.body_html = render_markdown(discussion.body, mentions=mentioned)
+    _check_links(author, discussion.body_html)
     discussion.full_clean()
     discussion.save()
     discussion.tags.set(_clean_tags(tags))
@@ -197,6 +216,7 @@ def reply_create(
     )
     mentioned = mentioned_members(reply.body)
     reply.body_html = render_markdown(reply.body, mentions=mentioned)
+    _check_links(author, reply.body_html)
     reply.full_clean()
     reply.save()
     _bump(

@@ -29,6 +29,7 @@ from discussions.permissions import can_edit, can_moderate
 from groups.models import Group
 from groups.visibility import membership, visible_groups
 from members import services as member_services
+from socialbysocial.limits import limit
 from subscriptions.services import is_following
 
 DISCUSSIONS_PER_PAGE = 25
@@ -231,6 +232,7 @@ def _posting_group(request: HttpRequest) -> Group | None:
 
 
 @login_required
+@limit("post")
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     group = _posting_group(request)
@@ -275,6 +277,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@limit("reply")
 @require_http_methods(["GET", "POST"])
 def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
@@ -403,6 +406,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@limit("report")
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int, reply_pk: int | None = None) -> HttpResponse:
     if reply_pk is not None:

@@ -21,6 +21,7 @@ from groups import visibility
 from groups.models import Group
 from members import services as member_services
 from members.models import User
+from socialbysocial.limits import limit
 
 EVENTS_PER_PAGE = 20
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -99,6 +100,7 @@ def detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
 
 
 @login_required
+@limit("rsvp")
 @require_POST
 def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)

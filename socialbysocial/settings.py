@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "taggit",
     "django_celery_beat",
+    "django_ratelimit",
     "members",
     "discussions",
     "events",
@@ -118,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -369,6 +371,29 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
     },
 }
+
+# --- Rate limits ------------------------------------------------------------------------------
+# Per member (or visitor address) per hour; tighter in a member's first NEW_MEMBER_HOURS; and per
+# address for everyone behind it. Over a limit: a 429 page (socialbysocial.views.rate_limited).
+RATE_LIMITS = {
+    "post": {"member": "20/h", "first_day": "3/h", "address": "60/h"},
+    "reply": {"member": "60/h", "first_day": "10/h", "address": "180/h"},
+    "rsvp": {"member": "30/h", "first_day": "10/h", "address": "120/h"},
+    "report": {"member": "20/h", "first_day": "5/h", "address": "60/h"},
+    "subscribe": {"member": "10/h", "first_day": "10/h", "address": "10/h"},
+}
+NEW_MEMBER_HOURS = 24
+NEW_MEMBER_MAX_LINKS = 2  # links a first-day member may put in one post
+RATELIMIT_VIEW = "socialbysocial.views.rate_limited"
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+SILENCED_SYSTEM_CHECKS = [
+    # Our cache is Django's RedisCache (atomic increments) with outage handling added.
+    "django_ratelimit.W001",
+]
+if not PRODUCTION:
+    # A local-memory cache is per process: fine for the dev server and tests, not production
+    # (which requires REDIS_URL).
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # --- The product ----------------------------------------------------------------------------
 MEMBERS_PER_PAGE = 24

@@ -81,3 +81,15 @@ def _database_unreachable(error: Exception) -> bool:
     from django.db import InterfaceError, OperationalError
 
     return isinstance(error, InterfaceError | OperationalError)
+
+
+def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+    """Over a rate limit: say so, and when to try again (all limits are per hour)."""
+    response = render(
+        request,
+        "429.html",
+        {"retry": "within the hour"},
+        status=429,
+    )
+    response["Retry-After"] = "3600"
+    return response

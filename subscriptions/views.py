@@ -14,6 +14,7 @@ from taggit.models import Tag
 from discussions.selectors import visible_discussions
 from events.selectors import visible_events
 from groups.visibility import visible_groups
+from socialbysocial.limits import limit
 from subscriptions import services
 from subscriptions.forms import EmailSubscribeForm, PreferencesForm
 from subscriptions.models import EmailSubscription, Notification
@@ -109,6 +110,7 @@ SUBSCRIBABLE = {
 }
 
 
+@limit("subscribe")
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest, kind: str, key: str = "") -> HttpResponse:
     """Anyone can ask for posts by email: public content only, and only after confirming."""
