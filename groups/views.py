@@ -14,6 +14,7 @@ from groups.forms import DirectoryForm, GroupForm, InviteForm, RoleForm
 from groups.models import Group, Membership
 from members import services as member_services
 from members.models import User
+from news import selectors as news_selectors
 from subscriptions.services import is_following
 
 GROUPS_PER_PAGE = 24
@@ -80,9 +81,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if can_read:
         context["discussions"] = selectors.group_discussions(user=request.user, group=group)[:20]
         context["events"] = selectors.group_events(user=request.user, group=group)[:10]
+        context["news_entries"] = news_selectors.latest_entries(request.user, group=group)
     if organiser:
         context["requests"] = selectors.pending(group, Membership.State.REQUESTED)
         context["invitations"] = selectors.pending(group, Membership.State.INVITED)
+        context["news_feeds"] = news_selectors.owner_feeds(group=group)
     return render(request, "groups/detail.html", context)
 
 

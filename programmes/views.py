@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from news import selectors as news_selectors
 from programmes import network as net
 from programmes import selectors, services, similarity
 from programmes.forms import OverlapForm, RoleClaimForm, SuggestForm
@@ -133,6 +134,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "groups": selectors.related_groups(programme, user=user),
             "events": selectors.upcoming_events(programme, user=user),
             "member_prefix": reverse("members:directory"),
+            "news_entries": news_selectors.latest_entries(user, programme=programme),
+            # Organisers (may_confirm: staff or a confirmed organiser) manage the news feeds.
+            "news_feeds": news_selectors.owner_feeds(programme=programme) if may_confirm else [],
         },
     )
 

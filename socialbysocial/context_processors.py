@@ -14,6 +14,7 @@ SHELL_URLS = {
     "signup": "account_signup",
     "logout": "account_logout",
     "feeds": "feeds",
+    "news": "news:index",
     "report_an_issue": "report_an_issue",
     "terms": "terms",
     "about": "about",

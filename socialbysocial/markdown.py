@@ -65,3 +65,17 @@ def render_markdown(text: str, *, mentions: Iterable[str] = ()) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+def sanitise_html(html: str) -> str:
+    """Sanitise HTML written elsewhere (an external feed's entry) by the same rules as ours:
+    the same tags, attributes and URL schemes; scripts, styles, event handlers and
+    ``javascript:`` links are removed; links get ``rel="nofollow ugc noopener"``."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )

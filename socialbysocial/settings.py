@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "groups",
     "programmes",
     "subscriptions",
+    "news",
 ]
 SITE_ID = 1
 
@@ -325,7 +326,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "discussions.tasks.flush_view_counts",
         "schedule": 300.0,
     },
+    "poll-news-feeds": {
+        "task": "news.tasks.poll_due_feeds",
+        "schedule": 900.0,
+    },
 }
+
+# --- News from the network (external RSS/Atom feeds) -----------------------------------------
+NEWS_FEED_TIMEOUT = float(env("NEWS_FEED_TIMEOUT", "10"))  # seconds per socket operation
+NEWS_FEED_MAX_BYTES = int(env("NEWS_FEED_MAX_BYTES", str(2 * 1024 * 1024)))
+NEWS_FEED_MAX_ENTRIES = 50  # kept per feed, newest first
+NEWS_FEED_POLL_INTERVAL = int(env("NEWS_FEED_POLL_INTERVAL", "1800"))  # seconds after a success
+NEWS_FEEDS_PER_OWNER = 5
+# Refuse feeds on loopback and private networks (server-side request forgery) in production.
+NEWS_FEED_ALLOW_PRIVATE_HOSTS = env_bool("NEWS_FEED_ALLOW_PRIVATE_HOSTS", not PRODUCTION)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -38,6 +38,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("groups/", include("groups.urls")),
     path("programmes/", include("programmes.urls")),
+    path("news/", include("news.urls")),
     path("programmes.csv", programme_views.export_csv, name="programmes_csv"),
     path("programmes.json", programme_views.export_json, name="programmes_json"),
     path("", include("subscriptions.urls")),

@@ -49,6 +49,10 @@ def feeds(request: HttpRequest) -> HttpResponse:
             "title": "Upcoming events (iCalendar, for calendar apps)",
             "url": reverse("events:site_calendar"),
         },
+        {
+            "title": "News from the network (posts from programmes' and groups' own sites)",
+            "url": reverse("news:feed"),
+        },
     ]
     context = {
         "feeds": feeds,

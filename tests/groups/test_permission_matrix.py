@@ -10,11 +10,13 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from discussions import services as discussion_services
 from groups import services as group_services
 from groups.models import Group, Membership
 from members import services as member_services
+from news.models import ExternalFeed, FeedEntry
 from programmes import services as programme_services
 from subscriptions.models import EmailSubscription, Notification
 from subscriptions.tokens import confirm_token, unsubscribe_token
@@ -123,6 +125,16 @@ def world():
             description=f"{kind}-event-description-zebra",
             group=group,
         )
+        news_feed = ExternalFeed.objects.create(url=f"https://{kind}.example.org/feed", group=group)
+        FeedEntry.objects.create(
+            feed=news_feed,
+            guid=f"{kind}-news",
+            title=f"{kind} zebra news headline",
+            link=f"https://{kind}.example.org/news",
+            summary_html=f"<p>{kind}-news-summary-zebra</p>",
+            published_at=timezone.now(),
+        )
+        world.setdefault("news_feeds", {})[kind] = news_feed
         world["groups"][kind] = group
         world["discussions"][kind] = discussion
         world["replies"][kind] = reply
@@ -133,6 +145,8 @@ def world():
             f"{kind}-reply-body-zebra",
             event.title,
             f"{kind}-event-description-zebra",
+            f"{kind} zebra news headline",
+            f"{kind}-news-summary-zebra",
         ]
         if kind == "private":
             content += [group.name, f"{kind}-group-description-zebra"]
@@ -200,6 +214,8 @@ def _cases(world):
         ("groups:index", None, "get", "/groups/", None, everyone(200)),
         ("groups:create", None, "get", "/groups/new/", None, signed_in(200)),
         ("programmes:index", None, "get", "/programmes/", None, everyone(200)),
+        ("news:index", None, "get", "/news/", None, everyone(200)),
+        ("news:feed", None, "get", "/news/feed/", None, everyone(200)),
         ("admin:index", None, "get", "/admin/", None, expect(302, 302, 302, 302, 302, 200)),
         (
             "events:member_calendar",
@@ -216,7 +232,27 @@ def _cases(world):
         programme=programme, member=UserFactory(username="claimant"), role="Researcher"
     )
     p = f"/programmes/{programme.slug}"
+    programme_feed = ExternalFeed.objects.create(
+        url="https://programme.example.org/feed", programme=programme
+    )
     cases += [
+        # News feeds of a programme: its organisers (none of these people) and staff.
+        (
+            "news:programme_feed_add",
+            None,
+            "post",
+            f"/news/programmes/{programme.slug}/feeds/",
+            {"url": "https://new.example.org/feed"},
+            expect(302, 403, 403, 403, 403, 302),
+        ),
+        (
+            "news:feed_remove",
+            None,
+            "post",
+            f"/news/feeds/{programme_feed.pk}/remove/",
+            None,
+            expect(302, 403, 403, 403, 403, 302),
+        ),
         ("programmes:detail", None, "get", f"{p}/", None, everyone(200)),
         ("programmes:map", None, "get", "/programmes/map/", None, everyone(200)),
         (
@@ -587,6 +623,22 @@ def _cases(world):
                 f"/subscribe/group/{group.slug}/",
                 None,
                 everyone(200 if kind == "open" else 404),
+            ),
+            (
+                "news:group_feed_add",
+                kind,
+                "post",
+                f"/news/groups/{group.slug}/feeds/",
+                {"url": "https://new.example.org/feed"},
+                group_admin(kind),
+            ),
+            (
+                "news:feed_remove",
+                kind,
+                "post",
+                f"/news/feeds/{world['news_feeds'][kind].pk}/remove/",
+                None,
+                group_admin(kind),
             ),
             (
                 "groups:feed",

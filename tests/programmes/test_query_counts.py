@@ -20,7 +20,7 @@ PAGES = [
 ]
 MAX_QUERIES = {
     "/programmes/": 14,
-    "/programmes/bulk-programme-3/": 15,  # with related groups and events, one query each
+    "/programmes/bulk-programme-3/": 16,  # related groups, events and news: one query each
     "/programmes/organisations/bulk-org-1/": 6,
     "/programmes/map/": 14,
 }

@@ -8,7 +8,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 # Each app with demo data has a ``demo`` module with ``seed(*, log)``; order matters.
-DEMO_MODULES = ["members.demo", "programmes.demo", "discussions.demo", "events.demo", "groups.demo"]
+DEMO_MODULES = [
+    "members.demo",
+    "programmes.demo",
+    "discussions.demo",
+    "events.demo",
+    "groups.demo",
+    "news.demo",
+]
 
 
 class Command(BaseCommand):
