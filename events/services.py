@@ -424,6 +424,16 @@ def event_cancel(*, event: Event, actor: AbstractBaseUser) -> Event:
     return event
 
 
+# --- Privacy --------------------------------------------------------------------------------
+
+
+def rsvp_notes_erase_old(*, days: int = 30, now: datetime | None = None) -> int:
+    """Erase organisers' private RSVP notes (access needs and the like) once an event is
+    ``days`` days in the past. Returns how many notes were erased."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Rsvp.objects.filter(event__ends_at__lt=cutoff).exclude(note="").update(note="")
+
+
 # --- Reminders -------------------------------------------------------------------------------
 
 

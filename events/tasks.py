@@ -48,6 +48,12 @@ def send_rsvp_email(rsvp_id: int, kind: str) -> None:
 
 
 @shared_task
+def erase_old_rsvp_notes() -> int:
+    """Daily: private notes to organisers are erased 30 days after the event."""
+    return services.rsvp_notes_erase_old(days=30)
+
+
+@shared_task
 def send_event_reminders() -> int:
     """Hourly: remind everyone going to an event in the next 24 hours, exactly once each."""
     return len(services.reminders_due())

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import selectors, services
+from members import privacy, selectors, services
 from members.forms import ProfileForm
 from members.models import User
 
@@ -31,6 +33,38 @@ def directory(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User, username=username, is_active=True)
     return render(request, "members/detail.html", {"member": member})
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "members/my_data.html")
+
+
+@login_required
+@require_GET
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(
+        privacy.member_export(user=request.user), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{request.user.username}-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    if not request.user.check_password(request.POST.get("password", "")):
+        messages.error(request, "That password is not right, so your account was not deleted.")
+        return redirect("members:my_data")
+    try:
+        privacy.member_delete(user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("members:my_data")
+    logout(request)
+    messages.success(request, "Your account is deleted. Your posts now show as by a former member.")
+    return redirect("home")
 
 
 @login_required

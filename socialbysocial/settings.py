@@ -318,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "subscriptions.tasks.deliver_pending_emails",
         "schedule": 300.0,
     },
+    "erase-old-rsvp-notes": {
+        "task": "events.tasks.erase_old_rsvp_notes",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "event-reminders": {
         "task": "events.tasks.send_event_reminders",
         "schedule": crontab(minute=5),

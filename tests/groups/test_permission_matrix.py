@@ -179,6 +179,17 @@ def _cases(world):
         ("search", None, "get", "/search/?q=zebra", None, everyone(200)),
         ("members:directory", None, "get", "/members/", None, everyone(200)),
         ("members:profile_edit", None, "get", "/members/me/edit/", None, signed_in(200)),
+        ("members:my_data", None, "get", "/members/me/data/", None, signed_in(200)),
+        ("members:my_data_download", None, "get", "/members/me/data.json", None, signed_in(200)),
+        # A wrong password never deletes anything: everyone is sent back with a message.
+        (
+            "members:delete_account",
+            None,
+            "post",
+            "/members/me/delete/",
+            {"password": "x"},
+            signed_in(302),
+        ),
         ("members:detail", None, "get", f"/members/{organiser}/", None, everyone(200)),
         ("discussions:index", None, "get", "/discussions/", None, everyone(200)),
         ("discussions:tag", None, "get", "/discussions/tags/zebra-tag/", None, everyone(200)),
