@@ -291,7 +291,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # An unacknowledged task (its worker died) goes back to the queue after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    # How often (in polls) a worker looks for a dead worker's unfinished tasks.
+    "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -93,8 +94,10 @@ def build(member_ids: list[int], since: datetime, now: datetime | None = None) -
         .select_related("author")
         .prefetch_related("tags")
         .distinct()
-        .order_by("-created")[:500]
+        .order_by("-created")
     )
+    # The newest MAX_ITEMS replies of each followed discussion: a very busy thread cannot
+    # crowd anybody else's news out of the batch.
     new_replies = list(
         Reply.objects.filter(
             discussion__in=all_discussions,
@@ -102,8 +105,14 @@ def build(member_ids: list[int], since: datetime, now: datetime | None = None) -
             removed_at__isnull=True,
             created__gte=since,
         )
+        .annotate(
+            newest=Window(
+                RowNumber(), partition_by=F("discussion_id"), order_by=F("position").desc()
+            )
+        )
+        .filter(newest__lte=MAX_ITEMS)
         .select_related("author", "discussion")
-        .order_by("discussion_id", "position")[:2000]
+        .order_by("discussion_id", "position")
     )
     mentions = list(
         Notification.objects.filter(

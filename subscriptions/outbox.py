@@ -50,7 +50,7 @@ def _deliver_after_commit(ids: list[int]) -> None:
     enqueue(deliver_emails, ids)
 
 
-def outbox_deliver(*, email_id: int) -> bool:
+def outbox_deliver(*, email_id: int, connection=None) -> bool:
     """Send one message unless it is sent or being sent. Returns whether this call sent it."""
     now = timezone.now()
     claimed = OutgoingEmail.objects.filter(
@@ -63,7 +63,11 @@ def outbox_deliver(*, email_id: int) -> bool:
         return False
     email = OutgoingEmail.objects.get(pk=email_id)
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body_text, to=[email.to], headers=email.headers
+        subject=email.subject,
+        body=email.body_text,
+        to=[email.to],
+        headers=email.headers,
+        connection=connection,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -4,6 +4,7 @@ mid-task has its task redone (acks_late + reject_on_worker_lost) without sending
 from datetime import datetime
 
 from celery import shared_task
+from django.core.mail import get_connection
 
 from subscriptions import digests
 from subscriptions.outbox import outbox_deliver, outbox_pending_ids
@@ -13,8 +14,10 @@ IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 
 @shared_task(**IDEMPOTENT, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
 def deliver_emails(email_ids: list[int]) -> int:
-    """Send outbox messages (each claimed first, so two workers never send one twice)."""
-    return sum(outbox_deliver(email_id=pk) for pk in email_ids)
+    """Send outbox messages (each claimed first, so two workers never send one twice), over
+    one connection to the mail server."""
+    with get_connection() as connection:
+        return sum(outbox_deliver(email_id=pk, connection=connection) for pk in email_ids)
 
 
 @shared_task(**IDEMPOTENT)

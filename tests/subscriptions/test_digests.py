@@ -126,3 +126,25 @@ def test_send_digests_command_with_dry_run_and_progress(capsys):
     call_command("send_digests", "--frequency", "weekly")
     assert DigestDelivery.objects.count() == 1
     assert "queued 0" in capsys.readouterr().out
+
+
+def test_a_very_busy_thread_does_not_crowd_out_anybody_elses_news():
+    busy_reader, other_reader = (
+        UserFactory(digest_frequency="daily"),
+        UserFactory(digest_frequency="daily"),
+    )
+    busy, quiet = make_discussion(title="Busy"), make_discussion(title="Quiet")
+    services.follow_add(member=busy_reader, target=busy)
+    services.follow_add(member=other_reader, target=quiet)
+    from discussions.models import Reply
+
+    author = UserFactory()
+    Reply.objects.bulk_create(
+        Reply(discussion=busy, author=author, position=i, body=f"b{i}", body_html="")
+        for i in range(1, 2101)
+    )
+    discussion_services.reply_create(discussion=quiet, author=author, body="quiet news")
+    first, second = digests.build([busy_reader.pk, other_reader.pk], _since())
+    assert len(first.replies) == digests.MAX_ITEMS
+    assert first.replies[-1].body == "b2100"  # the newest ones
+    assert [r.body for r in second.replies] == ["quiet news"]
