@@ -298,3 +298,10 @@ def test_pages_cost_the_same_for_10_and_500_entries(client, role):
         assert_same_queries(small[path], queries_for(client, path), path)
     assert_max_queries(queries_for(client, "/news/"), 6, "/news/")
     assert Membership.objects.filter(group=group).count() == 2
+
+
+def test_news_feed_answers_conditional_get_with_304(client):
+    first = client.get("/news/feed/")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/news/feed/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
