@@ -5,6 +5,7 @@ rules."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 
 from events import selectors, services
@@ -13,6 +14,8 @@ from socialbysocial.markdown import render_markdown
 
 
 class EventAdminForm(forms.ModelForm):
+    online_url = forms.URLField(label="Online link", required=False, assume_scheme="https")
+
     class Meta:
         model = Event
         fields = (
@@ -70,6 +73,7 @@ class RsvpInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = EventAdminForm
     list_display = ("title", "starts_at", "capacity", "places_taken", "waitlisted", "status")
     list_editable = ("capacity",)

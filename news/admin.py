@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.text import Truncator
 
 from news import services
@@ -24,6 +25,7 @@ class FailingFilter(admin.SimpleListFilter):
 
 @admin.register(ExternalFeed)
 class ExternalFeedAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "__str__",
         "owner_name",
@@ -73,6 +75,7 @@ class ExternalFeedAdmin(admin.ModelAdmin):
 
 @admin.register(FeedEntry)
 class FeedEntryAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "feed", "published_at", "fetched_at")
     list_filter = ("feed",)
     search_fields = ("title", "guid", "link")
