@@ -51,7 +51,7 @@ THREADS = [
     },
     {
         "author": "nadia",
-        "title": "First workshop: room for 30 on 21 September",
+        "title": "First workshop: a room for 30",
         "tags": ["workshops", "events"],
         "body": (
             "I've booked a room for thirty people for the first mapping workshop. "
