@@ -11,6 +11,22 @@ from programmes.models import (
 )
 
 REGIONS_MAX = 20
+BIGGEST_ID = 2**63 - 1
+
+
+class OrganisationsField(forms.ModelMultipleChoiceField):
+    """Refuses ids no database can hold (SQLite would raise OverflowError) as invalid choices."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isdigit() and len(text) <= 19 and 0 < int(text) <= BIGGEST_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class SuggestForm(forms.Form):
@@ -36,14 +52,12 @@ class SuggestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Markdown is allowed: **bold**, _italic_, [links](https://example.org), lists.",
     )
-    lead_organisations = forms.ModelMultipleChoiceField(
+    lead_organisations = OrganisationsField(
         queryset=Organisation.objects.only("name"),
         required=False,
         help_text="Hold Ctrl (or ⌘) to choose more than one. Missing one? Say so in the note.",
     )
-    funders = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.only("name"), required=False
-    )
+    funders = OrganisationsField(queryset=Organisation.objects.only("name"), required=False)
     themes = TagField(
         required=False,
         help_text="Separate themes with commas, e.g. social reporting, local websites.",
