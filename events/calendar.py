@@ -9,6 +9,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from events.models import Event
+from socialbysocial.text import one_line, printable
 
 PRODID = "-//Social by Social//events//EN"
 
@@ -28,9 +29,10 @@ def vevent(event: Event) -> VEvent:
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)
-    entry.add("summary", event.title)
-    entry.add("description", strip_tags(event.description_html).strip())
-    entry.add("location", _location(event))
+    entry.add("summary", one_line(event.title))
+    # Still escaped (&lt;): some calendar apps render descriptions as HTML.
+    entry.add("description", printable(strip_tags(event.description_html)).strip())
+    entry.add("location", one_line(_location(event)))
     entry.add("url", _absolute(event.get_absolute_url()))
     entry.add("sequence", event.sequence)
     entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
@@ -44,7 +46,7 @@ def calendar_bytes(events: Iterable[Event], *, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     for event in events:
         calendar.add_component(vevent(event))
     return calendar.to_ical()

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from events import services
 from events.calendar import _absolute, event_ics
 from events.models import Rsvp
+from socialbysocial.text import one_line
 
 SUBJECTS = {
     "going": "You're going: {title}",
@@ -36,7 +37,9 @@ def send_rsvp_email(rsvp_id: int, kind: str) -> None:
         "site_name": settings.SITE_NAME,
     }
     message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + SUBJECTS[kind].format(title=event.title),
+        subject=one_line(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + SUBJECTS[kind].format(title=event.title)
+        ),
         body=render_to_string("events/email/rsvp.txt", context),
         to=[rsvp.member.email],
     )

@@ -22,6 +22,7 @@ from groups.models import Group
 from members import services as member_services
 from members.models import User
 from socialbysocial.limits import limit
+from socialbysocial.text import csv_cell
 
 EVENTS_PER_PAGE = 20
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -174,22 +175,17 @@ def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
         member = rsvp.member
         writer.writerow(
             [
-                _csv_safe(member.name),
+                csv_cell(member.name),
                 member.username,
                 member.email,
                 rsvp.get_state_display(),
                 rsvp.guests,
                 place,
-                _csv_safe(rsvp.note),
+                csv_cell(rsvp.note),
                 timezone.localtime(rsvp.created).isoformat(timespec="minutes"),
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Stop spreadsheet formula injection: a cell starting with = + - @ is shown as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- Calendars -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 
 from groups.models import Group, Membership
 from members.models import User
+from socialbysocial.text import one_line
 
 
 def _absolute(path: str) -> str:
@@ -20,7 +21,7 @@ def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
         return
     context = {**context, "site_name": settings.SITE_NAME}
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),
         render_to_string(f"groups/email/{template}.txt", context),
         None,
         to,

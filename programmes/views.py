@@ -17,6 +17,7 @@ from programmes import network as net
 from programmes import selectors, services, similarity
 from programmes.forms import OverlapForm, RoleClaimForm, SuggestForm
 from programmes.models import Organisation, ProgrammeRole
+from socialbysocial.text import csv_cell
 
 PROGRAMMES_PER_PAGE = 50
 
@@ -75,7 +76,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer.writeheader()
     for row in rows:
         writer.writerow(
-            {k: "; ".join(v) if isinstance(v, list) else (v or "") for k, v in row.items()}
+            {
+                k: csv_cell("; ".join(v) if isinstance(v, list) else (v or ""))
+                for k, v in row.items()
+            }
         )
     return response
 

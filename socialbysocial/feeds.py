@@ -26,8 +26,30 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.decorators.http import condition, require_safe
 
 from members.models import User
+from socialbysocial.text import printable
 
 DEFAULT_ITEMS = 30
+
+
+class _Printable:
+    """Feed generators that drop control characters (invalid in XML) from every string, so a
+    stray character in a post can never break a feed."""
+
+    def __init__(self, title, link, description, **kwargs):
+        clean = {k: printable(v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        super().__init__(printable(title), link, printable(description or ""), **clean)
+
+    def add_item(self, title, link, description, **kwargs):
+        clean = {k: printable(v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        super().add_item(printable(title), link, printable(description or ""), **clean)
+
+
+class RssFeed(_Printable, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_Printable, Atom1Feed):
+    pass
 
 
 def site_url(path: str) -> str:
@@ -58,13 +80,13 @@ class FeedContext:
 
 
 class ConditionalFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     item_guid_is_permalink = True
 
     def __init__(self) -> None:
         super().__init__()
         self._atom = copy.copy(self)
-        self._atom.feed_type = Atom1Feed
+        self._atom.feed_type = AtomFeed
         self._view = require_safe(
             condition(etag_func=self._etag, last_modified_func=self._last_modified)(self._respond)
         )

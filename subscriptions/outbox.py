@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from socialbysocial.queue import enqueue
+from socialbysocial.text import one_line
 from subscriptions.models import OutgoingEmail
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -24,7 +25,7 @@ def outbox_queue(
 ) -> OutgoingEmail:
     email = OutgoingEmail.objects.create(
         to=to,
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        subject=one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),
         body_text=text,
         body_html=html,
         headers=headers or {},
@@ -37,7 +38,7 @@ def outbox_queue(
 def outbox_queue_many(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
     """Write many messages in one query (digest batches); deliver them after commit."""
     for email in emails:
-        email.subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + email.subject
+        email.subject = one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + email.subject)
     created = OutgoingEmail.objects.bulk_create(emails)
     _deliver_after_commit([e.pk for e in created])
     return created
