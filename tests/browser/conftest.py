@@ -1,6 +1,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.members.factories import UserFactory
+
 # Every test in this folder drives Chromium against a live server.
 pytestmark = pytest.mark.browser
 
@@ -52,3 +54,31 @@ def log_in(site):
         page.wait_for_url(f"{site}/")
 
     return do
+
+
+@pytest.fixture
+def people():
+    """The same four members in every browser test module that asks for them."""
+    return {
+        "nadia": UserFactory(username="nadia", display_name="Nadia Rahman"),
+        "owen": UserFactory(username="owen", display_name="Owen Price"),
+        "grace": UserFactory(username="grace", display_name="Grace Okafor"),
+        "felix": UserFactory(username="felix", display_name="Felix Moreau"),
+    }
+
+
+@pytest.fixture
+def new_page(browser, site):
+    """Pages in browser contexts of their own (another person at another computer)."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -20,33 +20,6 @@ pytestmark = [
 PROMOTED_SUBJECT = "A place opened: you're going to Mapping workshop"
 
 
-@pytest.fixture
-def people():
-    return {
-        "nadia": UserFactory(username="nadia", display_name="Nadia Rahman"),
-        "owen": UserFactory(username="owen", display_name="Owen Price"),
-        "grace": UserFactory(username="grace", display_name="Grace Okafor"),
-        "felix": UserFactory(username="felix", display_name="Felix Moreau"),
-    }
-
-
-@pytest.fixture
-def new_page(browser, site):
-    """Pages in browser contexts of their own (another person at another computer)."""
-    contexts = []
-
-    def make(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def _url(site, event):
     return f"{site}{event.get_absolute_url()}"
 

@@ -10,39 +10,12 @@ from discussions.models import Discussion
 from groups import services
 from groups.models import Group, Membership
 from tests.groups.factories import make_group
-from tests.members.factories import PASSWORD, UserFactory
+from tests.members.factories import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def people():
-    return {
-        "nadia": UserFactory(username="nadia", display_name="Nadia Rahman"),
-        "owen": UserFactory(username="owen", display_name="Owen Price"),
-        "grace": UserFactory(username="grace", display_name="Grace Okafor"),
-        "felix": UserFactory(username="felix", display_name="Felix Moreau"),
-    }
-
-
-@pytest.fixture
-def new_page(browser, site):
-    """Pages in browser contexts of their own (another person at another computer)."""
-    contexts = []
-
-    def make(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def _url(site, obj):
