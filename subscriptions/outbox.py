@@ -20,12 +20,19 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
 
+def _subject(subject: str) -> str:
+    """One line, prefixed, and short enough for the column (long titles are cut with …)."""
+    text = one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject)
+    limit = OutgoingEmail._meta.get_field("subject").max_length
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def outbox_queue(
     *, to: str, subject: str, text: str, html: str = "", headers=None, kind: str
 ) -> OutgoingEmail:
     email = OutgoingEmail.objects.create(
         to=to,
-        subject=one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),
+        subject=_subject(subject),
         body_text=text,
         body_html=html,
         headers=headers or {},
@@ -38,7 +45,7 @@ def outbox_queue(
 def outbox_queue_many(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
     """Write many messages in one query (digest batches); deliver them after commit."""
     for email in emails:
-        email.subject = one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + email.subject)
+        email.subject = _subject(email.subject)
     created = OutgoingEmail.objects.bulk_create(emails)
     _deliver_after_commit([e.pk for e in created])
     return created

@@ -155,3 +155,14 @@ def test_preferences_page_saves_and_refuses_nonsense(client):
     assert (member.notify_followed, member.digest_frequency) == ("email", "weekly")
     response = client.post("/members/me/notifications/", {**data, "digest_frequency": "hourly"})
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_long_title_and_name_still_make_a_sendable_email(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    author = UserFactory(username="longname", display_name="N" * 80)
+    discussion = make_discussion(author=UserFactory(notify_replies="email"), title="T" * 200)
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion_services.reply_create(discussion=discussion, author=author, body="Hello")
+    (message,) = mailoutbox
+    assert len(message.subject) <= 300 and message.subject.endswith("…")
