@@ -15,6 +15,7 @@ from discussions.models import Discussion, Reply, Report, Revision
 from groups.models import Group, Membership
 from groups.services import group_touch
 from socialbysocial.markdown import render_markdown
+from socialbysocial.text import clean_text as _text
 from subscriptions import services as subscriptions
 from subscriptions.mentions import mentioned_members
 
@@ -38,11 +39,6 @@ def _check_links(author, html: str) -> None:
                 "them tomorrow."
             }
         )
-
-
-def _text(value: str) -> str:
-    """Text as stored: browsers send CRLF line endings, the code writes LF; store LF."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 # /discussions/<id>/<slug>/ must not be mistaken for /discussions/<id>/<action>/.

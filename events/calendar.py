@@ -9,13 +9,10 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from events.models import Event
+from socialbysocial.links import site_url
 from socialbysocial.text import one_line, printable
 
 PRODID = "-//Social by Social//events//EN"
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.SITE_DOMAIN}{path}"
 
 
 def _location(event: Event) -> str:
@@ -33,7 +30,7 @@ def vevent(event: Event) -> VEvent:
     # Still escaped (&lt;): some calendar apps render descriptions as HTML.
     entry.add("description", printable(strip_tags(event.description_html)).strip())
     entry.add("location", one_line(_location(event)))
-    entry.add("url", _absolute(event.get_absolute_url()))
+    entry.add("url", site_url(event.get_absolute_url()))
     entry.add("sequence", event.sequence)
     entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     entry.add("last-modified", event.updated)

@@ -20,6 +20,7 @@ from groups.models import Membership
 from groups.services import group_touch
 from socialbysocial.markdown import render_markdown
 from socialbysocial.queue import enqueue
+from socialbysocial.text import clean_text
 from subscriptions import services as subscriptions
 
 # Test-only switches for the negative control of the concurrency test: with LOCKING off the
@@ -134,7 +135,7 @@ def rsvp_create(*, event: Event, member: AbstractBaseUser, guests: int = 0, note
     if not 0 <= guests <= event.max_guests:
         allowed = "no guests" if event.max_guests == 0 else f"up to {event.max_guests} guests"
         raise _Refusal(f"You can bring {allowed} to this event.")
-    note = note.replace("\r\n", "\n").strip()
+    note = clean_text(note)
     rsvp = Rsvp.objects.filter(event=event, member=member).first()
     count = seats(event)
     _after_recount()

@@ -6,8 +6,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from events import services
-from events.calendar import _absolute, event_ics
+from events.calendar import event_ics
 from events.models import Rsvp
+from socialbysocial.links import site_url
 from socialbysocial.text import one_line
 
 SUBJECTS = {
@@ -33,7 +34,7 @@ def send_rsvp_email(rsvp_id: int, kind: str) -> None:
         "rsvp": rsvp,
         "event": event,
         "kind": kind,
-        "event_url": _absolute(event.get_absolute_url()),
+        "event_url": site_url(event.get_absolute_url()),
         "site_name": settings.SITE_NAME,
     }
     message = EmailMultiAlternatives(

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from groups.models import COLOURS, Group, Membership
 from socialbysocial.markdown import render_markdown
 from socialbysocial.queue import enqueue
+from socialbysocial.text import clean_text as _text
 
 Role, State = Membership.Role, Membership.State
 RESERVED_SLUGS = {"new"}  # taken by /groups/new/
@@ -41,10 +42,6 @@ def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
     while slug in RESERVED_SLUGS or Group.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def _text(value: str) -> str:
-    return value.replace("\r\n", "\n").strip()
 
 
 @transaction.atomic

@@ -9,11 +9,8 @@ from django.utils.http import urlencode
 
 from groups.models import Group, Membership
 from members.models import User
+from socialbysocial.links import site_url
 from socialbysocial.text import one_line
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.SITE_DOMAIN}{path}"
 
 
 def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
@@ -50,7 +47,7 @@ def send_join_request(membership_id: int) -> None:
     _send(
         f"{membership.member.name} asked to join {group.name}",
         "join_request",
-        {"membership": membership, "group": group, "url": _absolute(group.get_absolute_url())},
+        {"membership": membership, "group": group, "url": site_url(group.get_absolute_url())},
         [u.email for u in organisers],
     )
 
@@ -69,7 +66,7 @@ def send_join_decision(group_id: int, member_id: int, approved: bool) -> None:
             "group": group,
             "member": member,
             "approved": approved,
-            "url": _absolute(group.get_absolute_url()),
+            "url": site_url(group.get_absolute_url()),
         },
         [member.email],
     )
@@ -92,7 +89,7 @@ def send_invitation(membership_id: int) -> None:
             "membership": membership,
             "group": group,
             # Through the log-in page: a private group is a 404 to anyone not logged in.
-            "url": _absolute(
+            "url": site_url(
                 reverse("account_login") + "?" + urlencode({"next": group.get_absolute_url()})
             ),
         },

@@ -17,13 +17,10 @@ from django.utils.text import slugify
 
 from programmes.models import Organisation, Programme, ProgrammeRole, Region
 from socialbysocial.markdown import render_markdown
+from socialbysocial.text import clean_text as _text
 
 MAX_THEMES = 12
 THEME_MAX_LENGTH = 50
-
-
-def _text(value: str) -> str:
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def match_text(summary: str, description: str) -> str:

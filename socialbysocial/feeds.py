@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.decorators.http import condition, require_safe
 
 from members.models import User
+from socialbysocial.links import site_url
 from socialbysocial.text import printable
 
 DEFAULT_ITEMS = 30
@@ -50,11 +50,6 @@ class RssFeed(_Printable, Rss201rev2Feed):
 
 class AtomFeed(_Printable, Atom1Feed):
     pass
-
-
-def site_url(path: str) -> str:
-    """An absolute address on this site, as emails and calendar files write it."""
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.SITE_DOMAIN}{path}"
 
 
 def feed_reader(token: str | None):

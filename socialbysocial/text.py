@@ -7,6 +7,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BREAKS = re.compile(r"[\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 
 
+def clean_text(value: str | None) -> str:
+    """Text as stored: browsers send CRLF line endings, code writes LF; store LF, trimmed."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def printable(text: str) -> str:
     """Newlines as LF; other control characters (invalid in XML) removed."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

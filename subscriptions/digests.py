@@ -22,9 +22,10 @@ from discussions.models import Discussion, Reply
 from events.models import Event
 from groups.models import Group, Membership
 from members.models import DigestFrequency, User
+from socialbysocial.links import site_url
 from subscriptions.models import DigestDelivery, Follow, Notification, OutgoingEmail
 from subscriptions.outbox import outbox_queue_many
-from subscriptions.services import absolute, member_unsubscribe_url, unsubscribe_headers
+from subscriptions.services import member_unsubscribe_url, unsubscribe_headers
 
 BATCH_SIZE = 30
 MAX_ITEMS = 25  # per section of one digest
@@ -168,7 +169,7 @@ def _email(digest: Digest, frequency: str) -> OutgoingEmail:
         "digest": digest,
         "member": member,
         "frequency": "daily" if frequency == DigestFrequency.DAILY else "weekly",
-        "site_url": absolute("/"),
+        "site_url": site_url("/"),
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }

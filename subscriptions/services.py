@@ -20,15 +20,12 @@ from discussions.models import Discussion, Reply
 from events.models import Event
 from groups.models import Group, Membership
 from members.models import Delivery, DigestFrequency, User
+from socialbysocial.links import site_url
 from subscriptions.models import EmailSubscription, Follow, Notification
 from subscriptions.outbox import outbox_queue
 from subscriptions.tokens import confirm_token, unsubscribe_token
 
 ANONYMOUS = AnonymousUser()
-
-
-def absolute(path: str) -> str:
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.SITE_DOMAIN}{path}"
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:
@@ -37,7 +34,7 @@ def unsubscribe_headers(url: str) -> dict[str, str]:
 
 
 def member_unsubscribe_url(member_id: int) -> str:
-    return absolute(
+    return site_url(
         reverse("subscriptions:unsubscribe", args=[unsubscribe_token(member_id=member_id)])
     )
 
@@ -162,7 +159,7 @@ def _notify(discussion: Discussion, reply: Reply | None, wanted: dict[int, tuple
 
 
 def _email_notification(notification: Notification, user: User, post) -> None:
-    url = absolute(post.get_absolute_url())
+    url = site_url(post.get_absolute_url())
     unsubscribe = member_unsubscribe_url(user.pk)
     context = {
         "notification": notification,
@@ -172,7 +169,7 @@ def _email_notification(notification: Notification, user: User, post) -> None:
         "excerpt": post.body[:600],
         "url": url,
         "unsubscribe_url": unsubscribe,
-        "preferences_url": absolute(reverse("subscriptions:preferences")),
+        "preferences_url": site_url(reverse("subscriptions:preferences")),
         "site_name": settings.SITE_NAME,
     }
     what = notification.get_kind_display()
@@ -251,7 +248,7 @@ def _email_subscribers(discussion: Discussion, reply: Reply | None) -> None:
             title=discussion.title,
             author=post.author_name,
             body=post.body,
-            url=absolute(post.get_absolute_url()),
+            url=site_url(post.get_absolute_url()),
         )
 
 
@@ -269,12 +266,12 @@ def event_published(*, event: Event) -> None:
             title=event.title,
             author=f"New event on {when}",
             body=event.description,
-            url=absolute(event.get_absolute_url()),
+            url=site_url(event.get_absolute_url()),
         )
 
 
 def _email_post(subscription: EmailSubscription, *, title, author, body, url) -> None:
-    unsubscribe = absolute(
+    unsubscribe = site_url(
         reverse(
             "subscriptions:unsubscribe", args=[unsubscribe_token(subscription_id=subscription.pk)]
         )
@@ -320,7 +317,7 @@ def email_subscription_request(*, email: str, kind: str, target=None) -> EmailSu
         )
         if subscription.confirmed_at is not None:
             raise ValidationError({"email": "That address already gets these posts by email."})
-        link = absolute(reverse("subscriptions:confirm", args=[confirm_token(subscription.pk)]))
+        link = site_url(reverse("subscriptions:confirm", args=[confirm_token(subscription.pk)]))
         outbox_queue(
             to=subscription.email,
             subject="Please confirm your email subscription",
